@@ -1,0 +1,27 @@
+// API token check, like api.fastly.com: the token comes in `Fastly-Key: <token>` or
+// `Authorization: Bearer <token>`. Compared in constant time; never logged.
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+function digest(value) {
+  return createHash('sha256').update(String(value)).digest();
+}
+
+function same(a, b) {
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** True when the request headers (Node's lower-cased object) carry the expected token. */
+export function checkToken(headers, expected) {
+  const candidates = [];
+  const key = headers['fastly-key'];
+  if (typeof key === 'string' && key.length > 0) candidates.push(key.trim());
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string') {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (match) candidates.push(match[1]);
+  }
+  // Evaluate every candidate (no early exit) so timing does not tell which header matched.
+  let ok = false;
+  for (const candidate of candidates) ok = same(candidate, expected) || ok;
+  return ok;
+}

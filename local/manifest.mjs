@@ -1,0 +1,65 @@
+// Derives a per-stack copy of fastly.toml: the same manifest, byte for byte, except for
+// the URLs of the named `[local_server.backends.<name>]` tables (test stacks run on free
+// ports, `make serve` on the fixed ones written in fastly.toml).
+//
+// Deliberately a line-based edit rather than parse + re-serialise: everything else
+// (config stores, secret stores, comments, order) stays exactly as written, so the tests
+// run what `make serve` runs. Backend tables must be written in the table form
+// (`[local_server.backends.NAME]` with `url = "..."` lines), as fastly.toml does.
+
+const HEADER = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/;
+
+function tomlString(value) {
+  return JSON.stringify(String(value)); // a TOML basic string for plain ASCII URLs/hosts
+}
+
+/**
+ * manifestWithBackends(text, { self: { url }, api: { url, override_host } })
+ * Replaces the key/value lines of each named backend table (comments and blank lines
+ * inside it are kept), or appends the table when the manifest has none.
+ */
+export function manifestWithBackends(text, backends) {
+  const lines = text.split('\n');
+  const out = [];
+  const done = new Set();
+  let current = null; // backend name of the table being rewritten
+  for (const line of lines) {
+    const header = HEADER.exec(line);
+    if (header) {
+      current = null;
+      const match = /^local_server\.backends\.(.+)$/.exec(header[1]);
+      const name = match && match[1].replace(/^"(.*)"$/, '$1');
+      if (name && Object.hasOwn(backends, name)) {
+        if (done.has(name)) throw new Error(`manifest: [local_server.backends.${name}] appears twice`);
+        out.push(line);
+        for (const [key, value] of Object.entries(backends[name])) out.push(`${key} = ${tomlString(value)}`);
+        done.add(name);
+        current = name;
+        continue;
+      }
+      out.push(line);
+      continue;
+    }
+    if (current !== null) {
+      const trimmed = line.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) out.push(line);
+      // else: a key/value line of the replaced table, dropped
+      continue;
+    }
+    out.push(line);
+  }
+  const missing = Object.keys(backends).filter((name) => !done.has(name));
+  if (missing.length > 0) {
+    if (out.length > 0 && out[out.length - 1] !== '') out.push('');
+    for (const name of missing) {
+      out.push(`[local_server.backends.${name}]`);
+      for (const [key, value] of Object.entries(backends[name])) out.push(`${key} = ${tomlString(value)}`);
+      out.push('');
+    }
+  }
+  // Inline definitions (`[local_server.backends]` with `self = { ... }`) would clash with
+  // the tables; refuse rather than write a manifest Viceroy rejects.
+  const inline = text.match(/^\s*\[local_server\.backends\]\s*$/m);
+  if (inline) throw new Error('manifest: write local backends as [local_server.backends.NAME] tables, not inline');
+  return out.join('\n');
+}

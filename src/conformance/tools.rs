@@ -1,0 +1,144 @@
+//! Conformance tools: one per content type, logging, progress and error handling.
+
+use super::{PNG, WAV};
+use crate::mcp::content::{audio, embedded, image, text, text_contents};
+use crate::mcp::context::{LogLevel, RequestContext};
+use crate::registry::tool::{Annotations, ToolDef, ToolResult};
+use serde_json::{json, Map, Value};
+
+const NO_ARGUMENTS: &str = r#"{"type":"object","properties":{}}"#;
+
+const fn fixture(
+    name: &'static str,
+    description: &'static str,
+    run: fn(&Map<String, Value>, &mut RequestContext) -> ToolResult,
+) -> ToolDef {
+    ToolDef {
+        name,
+        title: None,
+        description,
+        input_schema: NO_ARGUMENTS,
+        output_schema: None,
+        annotations: Annotations::READ_ONLY_LOCAL,
+        run,
+    }
+}
+
+pub static TOOLS: [ToolDef; 11] = [
+    fixture(
+        "test_simple_text",
+        "Returns a simple text response.",
+        |_, _| ToolResult::text("This is a simple text response for testing."),
+    ),
+    fixture("test_image_content", "Returns a 1x1 PNG image.", |_, _| {
+        ToolResult::content(vec![image(PNG, "image/png")])
+    }),
+    fixture(
+        "test_audio_content",
+        "Returns a short WAV audio clip.",
+        |_, _| ToolResult::content(vec![audio(WAV, "audio/wav")]),
+    ),
+    fixture(
+        "test_embedded_resource",
+        "Returns an embedded text resource.",
+        |_, _| {
+            ToolResult::content(vec![embedded(text_contents(
+                "test://embedded-resource",
+                "text/plain",
+                "This is an embedded resource content.",
+            ))])
+        },
+    ),
+    fixture(
+        "test_multiple_content_types",
+        "Returns text, an image and an embedded resource together.",
+        |_, _| {
+            ToolResult::content(vec![
+                text("Multiple content types test:"),
+                image(PNG, "image/png"),
+                embedded(text_contents(
+                    "test://mixed-content-resource",
+                    "application/json",
+                    r#"{"test":"data","value":123}"#,
+                )),
+            ])
+        },
+    ),
+    fixture(
+        "test_tool_with_logging",
+        "Emits three log messages while it runs, then returns text.",
+        |_, ctx| {
+            for step in [
+                "Tool execution started",
+                "Tool processing data",
+                "Tool execution completed",
+            ] {
+                ctx.log(LogLevel::Info, "conformance", json!(step));
+            }
+            ToolResult::text("Tool with logging executed successfully")
+        },
+    ),
+    fixture(
+        "test_error_handling",
+        "Always fails, to show how tool errors are reported.",
+        |_, _| ToolResult::error("This tool intentionally returns an error for testing"),
+    ),
+    fixture(
+        "test_tool_with_progress",
+        "Reports progress 0, 50 and 100 of 100 when given a progress token, then returns text.",
+        |_, ctx| {
+            for progress in [0.0, 50.0, 100.0] {
+                ctx.progress(progress, Some(100.0), None);
+            }
+            ToolResult::text("Progress test completed")
+        },
+    ),
+    fixture(
+        "test_reconnection",
+        "Returns text on the response stream (stateless: no stream to reconnect to).",
+        |_, _| {
+            ToolResult::text(
+                "Reconnection test completed successfully. If you received this, the client \
+                 properly reconnected after stream closure.",
+            )
+        },
+    ),
+    ToolDef {
+        name: "json_schema_2020_12_tool",
+        title: None,
+        description: "Tool with JSON Schema 2020-12 features",
+        input_schema: r##"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false}"##,
+        output_schema: None,
+        annotations: Annotations::READ_ONLY_LOCAL,
+        run: |args, _| {
+            ToolResult::text(format!(
+                "JSON Schema 2020-12 tool called with: {}",
+                Value::Object(args.clone())
+            ))
+        },
+    },
+    ToolDef {
+        name: "test_structured_output",
+        title: Some("Structured output"),
+        description:
+            "Echoes a message with its length as structured content matching outputSchema.",
+        input_schema: r#"{"type":"object","properties":{"message":{"type":"string","description":"Text to echo"}},"required":["message"]}"#,
+        output_schema: Some(
+            r#"{"type":"object","properties":{"message":{"type":"string"},"length":{"type":"integer"}},"required":["message","length"]}"#,
+        ),
+        annotations: Annotations::READ_ONLY_LOCAL,
+        run: |args, _| {
+            #[derive(serde::Deserialize)]
+            struct Args {
+                message: String,
+            }
+            match crate::registry::tool::arguments::<Args>(args) {
+                Ok(Args { message }) => {
+                    let length = message.chars().count();
+                    ToolResult::structured(json!({ "message": message, "length": length }))
+                }
+                Err(invalid) => invalid,
+            }
+        },
+    },
+];

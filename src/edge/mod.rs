@@ -1,0 +1,9 @@
+//! The thin Fastly adapter: converting requests, sending responses, reading stores.
+//! Only this module (and main.rs) may name `fastly` types.
+
+pub mod client;
+pub mod config;
+pub mod fanout;
+pub mod request;
+pub mod secrets;
+pub mod sessions;

@@ -1,0 +1,18 @@
+//! Session signing inputs at the edge: the key, the clock and fresh random bits.
+
+use mcp_edge::config::Config;
+use mcp_edge::transport::session::Sessions;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Secret Store key holding the HMAC key for session ids (>= 16 bytes).
+const KEY: &str = "session_key";
+
+pub fn load(config: &Config) -> Option<Sessions> {
+    let key = super::secrets::get(KEY)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce).ok()?;
+    Sessions::new(key, now, nonce, config.session_ttl_seconds)
+}

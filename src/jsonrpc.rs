@@ -1,0 +1,259 @@
+//! JSON-RPC 2.0 framing on top of `jsonrpc-core`'s types: classifying what a client sent
+//! and building what the server answers. Nothing here knows about MCP or HTTP.
+
+use jsonrpc_core::{Call, Failure, Output, Success, Version};
+use serde_json::{Map, Value};
+
+pub use jsonrpc_core::{Error, ErrorCode, Id, Params};
+
+/// MCP's "resource not found" error code (not part of JSON-RPC itself).
+pub const RESOURCE_NOT_FOUND: i64 = -32002;
+
+/// A request the server must answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub id: Id,
+    pub method: String,
+    /// `None` when the client sent no params; MCP params are always an object.
+    pub params: Option<Map<String, Value>>,
+}
+
+/// One message from the client, classified.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Request(Request),
+    Notification {
+        method: String,
+        params: Option<Map<String, Value>>,
+    },
+    /// A response to a server->client request (sampling, elicitation, roots).
+    Response,
+    /// Not a valid JSON-RPC 2.0 message; answered with -32600 and the id when known.
+    Invalid {
+        id: Id,
+        reason: &'static str,
+    },
+}
+
+/// What one HTTP body held: a single message or a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    Single(Message),
+    Batch(Vec<Message>),
+}
+
+/// Parses a body. Malformed JSON is a -32700 error, anything else that is not a
+/// message or a non-empty array of messages is -32600.
+pub fn parse(body: &[u8]) -> Result<Incoming, Error> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| Error {
+        code: ErrorCode::ParseError,
+        message: format!("Parse error: {e}"),
+        data: None,
+    })?;
+    match value {
+        Value::Array(items) if items.is_empty() => {
+            Err(invalid_request("an empty batch is not a request"))
+        }
+        Value::Array(items) => Ok(Incoming::Batch(items.into_iter().map(classify).collect())),
+        Value::Object(_) => Ok(Incoming::Single(classify(value))),
+        _ => Err(invalid_request("expected a JSON-RPC message object")),
+    }
+}
+
+/// Classifies one JSON value as a request, notification, response or invalid message.
+pub fn classify(value: Value) -> Message {
+    let Value::Object(object) = &value else {
+        return Message::Invalid {
+            id: Id::Null,
+            reason: "a JSON-RPC message must be an object",
+        };
+    };
+    if !object.contains_key("method")
+        && object.contains_key("id")
+        && (object.contains_key("result") || object.contains_key("error"))
+    {
+        return Message::Response;
+    }
+    match serde_json::from_value::<Call>(value) {
+        Ok(Call::MethodCall(call)) => {
+            if call.jsonrpc != Some(Version::V2) {
+                return invalid(call.id, "\"jsonrpc\" must be \"2.0\"");
+            }
+            if call.id == Id::Null {
+                return invalid(Id::Null, "the request id must be a string or an integer");
+            }
+            match object_params(call.params) {
+                Ok(params) => Message::Request(Request {
+                    id: call.id,
+                    method: call.method,
+                    params,
+                }),
+                Err(reason) => invalid(call.id, reason),
+            }
+        }
+        Ok(Call::Notification(note)) => {
+            if note.jsonrpc != Some(Version::V2) {
+                return invalid(Id::Null, "\"jsonrpc\" must be \"2.0\"");
+            }
+            match object_params(note.params) {
+                Ok(params) => Message::Notification {
+                    method: note.method,
+                    params,
+                },
+                Err(reason) => invalid(Id::Null, reason),
+            }
+        }
+        Ok(Call::Invalid { id }) => invalid(id, "not a JSON-RPC 2.0 request"),
+        Err(_) => invalid(Id::Null, "not a JSON-RPC 2.0 request"),
+    }
+}
+
+fn object_params(params: Params) -> Result<Option<Map<String, Value>>, &'static str> {
+    match params {
+        Params::None => Ok(None),
+        Params::Map(map) => Ok(Some(map)),
+        Params::Array(_) => Err("MCP params must be an object"),
+    }
+}
+
+fn invalid(id: Id, reason: &'static str) -> Message {
+    Message::Invalid { id, reason }
+}
+
+/// A -32600 error with a reason.
+pub fn invalid_request(reason: &str) -> Error {
+    Error {
+        code: ErrorCode::InvalidRequest,
+        message: format!("Invalid request: {reason}"),
+        data: None,
+    }
+}
+
+/// A -32602 error with a reason.
+pub fn invalid_params(reason: impl std::fmt::Display) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: format!("Invalid params: {reason}"),
+        data: None,
+    }
+}
+
+/// The response to a request: a result or an error, always tagged "2.0".
+pub fn response(id: Id, result: Result<Value, Error>) -> Output {
+    match result {
+        Ok(result) => Output::Success(Success {
+            jsonrpc: Some(Version::V2),
+            result,
+            id,
+        }),
+        Err(error) => Output::Failure(Failure {
+            jsonrpc: Some(Version::V2),
+            error,
+            id,
+        }),
+    }
+}
+
+/// A server notification (progress, log message, list changed).
+pub fn notification(method: &str, params: Value) -> Value {
+    serde_json::json!({ "jsonrpc": "2.0", "method": method, "params": params })
+}
+
+/// Serializes a message; serialization of these plain types cannot fail,
+/// but a fallback keeps this total rather than panicking.
+pub fn to_bytes<T: serde::Serialize>(message: &T) -> Vec<u8> {
+    serde_json::to_vec(message).unwrap_or_else(|_| {
+        br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#
+            .to_vec()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn one(body: &str) -> Message {
+        match parse(body.as_bytes()) {
+            Ok(Incoming::Single(m)) => m,
+            other => panic!("expected a single message, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_a_parse_error() {
+        let err = parse(b"{\"jsonrpc\":").unwrap_err();
+        assert_eq!(err.code.code(), -32700);
+    }
+
+    #[test]
+    fn non_objects_and_empty_batches_are_invalid_requests() {
+        for body in ["42", "\"x\"", "null", "[]"] {
+            assert_eq!(
+                parse(body.as_bytes()).unwrap_err().code.code(),
+                -32600,
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn requests_keep_their_id_and_params() {
+        let m = one(r#"{"jsonrpc":"2.0","id":"a","method":"ping","params":{"x":1}}"#);
+        let Message::Request(r) = m else { panic!() };
+        assert_eq!(r.id, Id::Str("a".into()));
+        assert_eq!(r.params.unwrap()["x"], json!(1));
+    }
+
+    #[test]
+    fn notifications_and_responses_are_told_apart() {
+        assert!(matches!(
+            one(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#),
+            Message::Notification { .. }
+        ));
+        assert_eq!(
+            one(r#"{"jsonrpc":"2.0","id":1,"result":{}}"#),
+            Message::Response
+        );
+        assert_eq!(
+            one(r#"{"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"no"}}"#),
+            Message::Response
+        );
+    }
+
+    #[test]
+    fn wrong_version_null_id_and_array_params_are_invalid() {
+        for body in [
+            r#"{"jsonrpc":"1.0","id":1,"method":"ping"}"#,
+            r#"{"id":1,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"ping","params":[1]}"#,
+            r#"{"jsonrpc":"2.0","id":1}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":5}"#,
+        ] {
+            assert!(matches!(one(body), Message::Invalid { .. }), "{body}");
+        }
+    }
+
+    #[test]
+    fn batches_classify_each_member() {
+        let Ok(Incoming::Batch(items)) = parse(
+            br#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"n"},7]"#,
+        ) else {
+            panic!()
+        };
+        assert!(matches!(items[0], Message::Request(_)));
+        assert!(matches!(items[1], Message::Notification { .. }));
+        assert!(matches!(items[2], Message::Invalid { .. }));
+    }
+
+    #[test]
+    fn responses_serialize_as_json_rpc_2() {
+        let ok = to_bytes(&response(Id::Num(3), Ok(json!({}))));
+        assert_eq!(ok, br#"{"jsonrpc":"2.0","result":{},"id":3}"#);
+        let err = to_bytes(&response(Id::Null, Err(invalid_params("bad"))));
+        let v: Value = serde_json::from_slice(&err).unwrap();
+        assert_eq!(v["error"]["code"], json!(-32602));
+        assert_eq!(v["id"], Value::Null);
+    }
+}

@@ -1,0 +1,14 @@
+//! An MCP server for the edge. The library is the pure part (protocol, transports as
+//! logic over `http` types, tools); the binary adds the Fastly adapter. Everything here
+//! builds and is unit-tested on the host.
+
+pub mod config;
+pub mod conformance;
+pub mod fanout;
+pub mod jsonrpc;
+pub mod mcp;
+pub mod registry;
+pub mod router;
+pub mod service;
+pub mod tools;
+pub mod transport;

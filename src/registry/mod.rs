@@ -1,0 +1,56 @@
+//! The registry: tool sets (named groups of tools, resources, templates and prompts)
+//! and the catalog of what this deployment enables. Adding a feature is one `const`
+//! definition in a tool set; the catalog is assembled per request from static data, so
+//! building it costs a few pointer copies.
+
+pub mod page;
+pub mod prompt;
+pub mod resource;
+pub mod tool;
+
+use prompt::PromptDef;
+use resource::{ResourceDef, TemplateDef};
+use tool::{Tool, ToolDef};
+
+/// A named group of features that configuration turns on or off as a whole.
+pub struct ToolSet {
+    pub name: &'static str,
+    pub tools: &'static [ToolDef],
+    pub resources: &'static [ResourceDef],
+    pub templates: &'static [TemplateDef],
+    pub prompts: &'static [PromptDef],
+}
+
+/// Everything this deployment offers, in listing order.
+#[derive(Default)]
+pub struct Catalog<'a> {
+    pub tools: Vec<&'a dyn Tool>,
+    pub resources: Vec<&'a ResourceDef>,
+    pub templates: Vec<&'a TemplateDef>,
+    pub prompts: Vec<&'a PromptDef>,
+}
+
+impl<'a> Catalog<'a> {
+    pub fn from_sets(sets: &[&'a ToolSet]) -> Self {
+        let mut catalog = Catalog::default();
+        for set in sets {
+            catalog.add(set);
+        }
+        catalog
+    }
+
+    pub fn add(&mut self, set: &'a ToolSet) {
+        self.tools.extend(set.tools.iter().map(|t| t as &dyn Tool));
+        self.resources.extend(set.resources);
+        self.templates.extend(set.templates);
+        self.prompts.extend(set.prompts);
+    }
+
+    pub fn tool(&self, name: &str) -> Option<&'a dyn Tool> {
+        self.tools.iter().copied().find(|t| t.name() == name)
+    }
+
+    pub fn prompt(&self, name: &str) -> Option<&'a PromptDef> {
+        self.prompts.iter().copied().find(|p| p.name == name)
+    }
+}

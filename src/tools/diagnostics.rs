@@ -1,0 +1,73 @@
+//! Diagnostics: tools for checking a deployment's transports end to end (large replies
+//! split across Fanout publishes, size limits). Off unless configured.
+
+use crate::registry::tool::{arguments, Annotations, ToolDef, ToolResult};
+use crate::registry::ToolSet;
+use serde_json::json;
+
+/// Largest payload the tool will generate.
+pub const MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
+
+pub static SET: ToolSet = ToolSet {
+    name: "diagnostics",
+    tools: &TOOLS,
+    resources: &[],
+    templates: &[],
+    prompts: &[],
+};
+
+static TOOLS: [ToolDef; 1] = [ToolDef {
+    name: "diagnostics_payload",
+    title: Some("Generate a payload"),
+    description: "Returns exactly `bytes` bytes of deterministic text (numbered 64-byte lines) so \
+                  a client can check that a large reply arrives complete and in order.",
+    input_schema: r#"{"type":"object","properties":{"bytes":{"type":"integer","minimum":1,"maximum":4194304,"description":"Size of the text to return, in bytes"}},"required":["bytes"],"additionalProperties":false}"#,
+    output_schema: None,
+    annotations: Annotations::READ_ONLY_LOCAL,
+    run: |args, _| {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Args {
+            bytes: usize,
+        }
+        match arguments::<Args>(args) {
+            Ok(Args { bytes }) if (1..=MAX_PAYLOAD_BYTES).contains(&bytes) => {
+                let mut result = ToolResult::text(payload(bytes));
+                result.structured = Some(json!({ "bytes": bytes }));
+                result
+            }
+            Ok(_) => ToolResult::error(format!(
+                "Invalid arguments: bytes must be between 1 and {MAX_PAYLOAD_BYTES}"
+            )),
+            Err(invalid) => invalid,
+        }
+    },
+}];
+
+/// `bytes` bytes of lines `NNNNNNNN` + 55 letters + `\n` (64 bytes each), truncated.
+pub fn payload(bytes: usize) -> String {
+    const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012";
+    let mut out = String::with_capacity(bytes + 64);
+    let mut line = 0usize;
+    while out.len() < bytes {
+        out.push_str(&format!("{line:08}{LETTERS}\n"));
+        line += 1;
+    }
+    out.truncate(bytes);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_has_the_exact_size_and_numbered_lines() {
+        for size in [1, 63, 64, 65, 10 * 1024, 200 * 1024] {
+            assert_eq!(payload(size).len(), size);
+        }
+        let p = payload(128);
+        assert!(p.starts_with("00000000abc"));
+        assert_eq!(&p[64..72], "00000001");
+    }
+}

@@ -1,0 +1,3 @@
+//! Tool sets beyond the conformance fixtures.
+
+pub mod diagnostics;

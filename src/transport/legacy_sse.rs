@@ -1,0 +1,328 @@
+//! The legacy HTTP+SSE transport (2024-11-05) on Fanout. A Compute request cannot hold a
+//! stream open, so the stream lives in Fanout:
+//!
+//! 1. `GET /sse` from a client is handed off to Fanout (backend `self`).
+//! 2. Fanout sends it back with a `Grip-Sig`; once verified, the service answers with
+//!    GRIP headers (hold the stream on the session's channel, keep it alive) and the
+//!    first event, `endpoint`, naming `/messages?sessionId=<signed id>`.
+//! 3. `POST /messages?sessionId=<id>` runs the message through the same dispatcher as
+//!    Streamable HTTP and publishes what it produces to the channel, in order; 202.
+
+use super::connection::ClientConnection;
+use super::envelope::{check_json_body, error_response, header_str, refusal};
+use super::session::Kind;
+use super::{origin, sse, Endpoint};
+use crate::fanout::grip_sig::GripVerifier;
+use crate::fanout::publish::{publish_stream, Publisher, MAX_STREAM_BYTES};
+use crate::jsonrpc::{self, invalid_request, Error, ErrorCode, Id, Incoming, Message};
+use crate::mcp::server::Server;
+use http::header::{self, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use serde_json::Value;
+
+/// The label legacy session ids carry.
+const LABEL: &str = "sse";
+
+/// What the edge must do with a `/sse` request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SseOutcome {
+    /// A client's GET: hand it to Fanout, which will call back with a Grip-Sig.
+    HandOff,
+    /// Answered on `conn`.
+    Answered,
+}
+
+/// `/sse`: hand-off, the GRIP hold answer, or a refusal.
+pub fn sse(
+    req: &Request<Vec<u8>>,
+    endpoint: &Endpoint,
+    grip: &GripVerifier,
+    conn: &mut dyn ClientConnection,
+) -> SseOutcome {
+    if let Some(signature) = header_str(req, "grip-sig") {
+        // Fanout's callback: the Grip-Sig, not the Host, proves where it came from.
+        return match grip.verify(signature) {
+            Ok(()) if req.method() == Method::GET => {
+                open_stream(endpoint, conn);
+                SseOutcome::Answered
+            }
+            Ok(()) => answer(conn, not_allowed("GET")),
+            Err(reason) => answer(
+                conn,
+                refusal(StatusCode::FORBIDDEN, None, &forbidden(reason)),
+            ),
+        };
+    }
+    let cors = match origin::check(
+        endpoint.config,
+        header_str(req, "host"),
+        header_str(req, "origin"),
+    ) {
+        Ok(cors) => cors,
+        Err(reason) => return answer(conn, refusal(StatusCode::FORBIDDEN, None, reason)),
+    };
+    match *req.method() {
+        Method::GET if endpoint.sessions.is_some() => SseOutcome::HandOff,
+        Method::GET => answer(conn, unavailable()),
+        Method::OPTIONS if cors.is_some() => answer(conn, with_cors(preflight(), cors.as_deref())),
+        // Clients POST to the SSE URL to probe for Streamable HTTP; 405 makes them fall
+        // back to this transport.
+        _ => answer(conn, with_cors(not_allowed("GET"), cors.as_deref())),
+    }
+}
+
+fn open_stream(endpoint: &Endpoint, conn: &mut dyn ClientConnection) {
+    let Some(sessions) = endpoint.sessions else {
+        return conn.respond(unavailable());
+    };
+    let id = sessions.issue(Kind::LegacySse, LABEL);
+    let Some(session) = sessions.verify(Kind::LegacySse, &id) else {
+        return conn.respond(unavailable());
+    };
+    let endpoint_url = format!("/messages?sessionId={id}");
+    let mut response = Response::new(sse::event("endpoint", endpoint_url.as_bytes()));
+    let headers = response.headers_mut();
+    let pairs = [
+        (header::CONTENT_TYPE, "text/event-stream".to_string()),
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+        (
+            header::HeaderName::from_static("grip-hold"),
+            "stream".to_string(),
+        ),
+        (
+            header::HeaderName::from_static("grip-channel"),
+            channel(&session.nonce),
+        ),
+        (
+            header::HeaderName::from_static("grip-keep-alive"),
+            format!(
+                ":\\n\\n; format=cstring; timeout={}",
+                endpoint.config.sse_keepalive_seconds
+            ),
+        ),
+    ];
+    for (name, value) in pairs {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    conn.respond(response);
+}
+
+/// The Fanout channel of a session: its 128 random bits.
+fn channel(nonce: &str) -> String {
+    format!("mcp-{nonce}")
+}
+
+/// `POST /messages?sessionId=<id>`.
+pub fn messages(
+    req: &Request<Vec<u8>>,
+    endpoint: &Endpoint,
+    publisher: &mut dyn Publisher,
+    conn: &mut dyn ClientConnection,
+) {
+    let cors = match origin::check(
+        endpoint.config,
+        header_str(req, "host"),
+        header_str(req, "origin"),
+    ) {
+        Ok(cors) => cors,
+        Err(reason) => return conn.respond(refusal(StatusCode::FORBIDDEN, None, reason)),
+    };
+    let cors = cors.as_deref();
+    let response = match *req.method() {
+        Method::POST => post_message(req, endpoint, publisher),
+        Method::OPTIONS if cors.is_some() => preflight(),
+        _ => not_allowed("POST"),
+    };
+    conn.respond(with_cors(response, cors));
+}
+
+fn post_message(
+    req: &Request<Vec<u8>>,
+    endpoint: &Endpoint,
+    publisher: &mut dyn Publisher,
+) -> Response<Vec<u8>> {
+    let Some(id) = session_id(req) else {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            None,
+            "Bad Request: missing sessionId",
+        );
+    };
+    if !looks_like_session_id(id) {
+        return refusal(
+            StatusCode::BAD_REQUEST,
+            None,
+            "Bad Request: malformed sessionId",
+        );
+    }
+    let Some(session) = endpoint
+        .sessions
+        .and_then(|s| s.verify(Kind::LegacySse, id))
+    else {
+        let reason = "Not Found: unknown or expired session; reconnect to /sse";
+        return refusal(StatusCode::NOT_FOUND, None, reason);
+    };
+    if let Err((status, reason)) = check_json_body(req, endpoint.config) {
+        return refusal(status, None, reason);
+    }
+    let incoming = match jsonrpc::parse(req.body()) {
+        Ok(incoming) => incoming,
+        Err(error) => return error_response(StatusCode::BAD_REQUEST, Id::Null, error),
+    };
+    let server = endpoint.server;
+    let (stream, reply_id) = match incoming {
+        Incoming::Single(Message::Request(request)) => {
+            let id = request.id.clone();
+            let mut notifications = Vec::new();
+            let output = server.handle(request, &mut notifications);
+            (events(notifications, jsonrpc::to_bytes(&output), &id), id)
+        }
+        Incoming::Single(Message::Notification { method, params }) => {
+            server.notify(&method, params.as_ref());
+            return accepted();
+        }
+        Incoming::Single(Message::Response) => return accepted(),
+        Incoming::Single(Message::Invalid { id, reason }) => {
+            return error_response(StatusCode::BAD_REQUEST, id, invalid_request(reason));
+        }
+        Incoming::Batch(messages) => match batch(messages, server) {
+            Some(stream) => (stream, Id::Null),
+            None => return accepted(),
+        },
+    };
+    match publish_stream(publisher, &channel(&session.nonce), &stream) {
+        Ok(_) => accepted(),
+        Err(failure) => {
+            let status = failure
+                .status
+                .map_or(String::new(), |s| format!(" (HTTP {s})"));
+            let error = Error {
+                code: ErrorCode::InternalError,
+                message: format!(
+                    "Bad Gateway: the reply could not be published to the session stream: {}{status}",
+                    failure.reason
+                ),
+                data: None,
+            };
+            error_response(StatusCode::BAD_GATEWAY, reply_id, error)
+        }
+    }
+}
+
+/// A 2024-11-05 batch: requests answered in one batch response event.
+fn batch(messages: Vec<Message>, server: &Server) -> Option<String> {
+    let mut notifications = Vec::new();
+    let mut outputs = Vec::new();
+    for message in messages {
+        match message {
+            Message::Request(request) => {
+                outputs.push(
+                    serde_json::to_value(server.handle(request, &mut notifications))
+                        .unwrap_or(Value::Null),
+                );
+            }
+            Message::Notification { method, params } => server.notify(&method, params.as_ref()),
+            Message::Response => {}
+            Message::Invalid { id, reason } => {
+                let output = jsonrpc::response(id, Err(invalid_request(reason)));
+                outputs.push(serde_json::to_value(output).unwrap_or(Value::Null));
+            }
+        }
+    }
+    (!outputs.is_empty()).then(|| events(notifications, jsonrpc::to_bytes(&outputs), &Id::Null))
+}
+
+/// The SSE bytes to publish: notifications first, then the response. A response that
+/// would not fit the publish budget is replaced by an error for the same id, so the
+/// client learns why instead of waiting forever.
+fn events(notifications: Vec<Value>, response: Vec<u8>, id: &Id) -> String {
+    let mut stream = Vec::new();
+    for notification in &notifications {
+        stream.extend(sse::message(&jsonrpc::to_bytes(notification)));
+    }
+    let event = sse::message(&response);
+    if stream.len() + event.len() <= MAX_STREAM_BYTES {
+        stream.extend(event);
+    } else {
+        let error = Error {
+            code: ErrorCode::InternalError,
+            message: format!(
+                "Result too large for the SSE transport: {} bytes exceeds the {} byte limit; \
+                 use Streamable HTTP (/mcp) or ask for less",
+                response.len(),
+                MAX_STREAM_BYTES
+            ),
+            data: None,
+        };
+        stream.extend(sse::message(&jsonrpc::to_bytes(&jsonrpc::response(
+            id.clone(),
+            Err(error),
+        ))));
+    }
+    // JSON-RPC output is UTF-8; a lossy conversion cannot change it.
+    String::from_utf8_lossy(&stream).into_owned()
+}
+
+fn session_id(req: &Request<Vec<u8>>) -> Option<&str> {
+    req.uri()
+        .query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("sessionId="))
+        .filter(|id| !id.is_empty())
+}
+
+/// Ids are `<tag>.<hex>.<label>.<hex>.<hex>` in URL-safe ASCII.
+fn looks_like_session_id(id: &str) -> bool {
+    id.len() <= 256
+        && id.split('.').count() == 5
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
+fn answer(conn: &mut dyn ClientConnection, response: Response<Vec<u8>>) -> SseOutcome {
+    conn.respond(response);
+    SseOutcome::Answered
+}
+
+fn forbidden(reason: &str) -> String {
+    format!("Forbidden: {reason}")
+}
+
+fn accepted() -> Response<Vec<u8>> {
+    let mut response = Response::new(b"Accepted".to_vec());
+    *response.status_mut() = StatusCode::ACCEPTED;
+    response
+}
+
+fn unavailable() -> Response<Vec<u8>> {
+    let reason = "Service Unavailable: the SSE transport needs a session key (Secret Store mcp_secrets/session_key)";
+    refusal(StatusCode::SERVICE_UNAVAILABLE, None, reason)
+}
+
+fn not_allowed(allow: &'static str) -> Response<Vec<u8>> {
+    let mut response = refusal(StatusCode::METHOD_NOT_ALLOWED, None, "Method not allowed");
+    let allow = HeaderValue::from_static(if allow == "GET" {
+        "GET, OPTIONS"
+    } else {
+        "POST, OPTIONS"
+    });
+    response.headers_mut().insert(header::ALLOW, allow);
+    response
+}
+
+fn preflight() -> Response<Vec<u8>> {
+    let mut response = Response::new(Vec::new());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    origin::preflight_headers(response.headers_mut());
+    response
+}
+
+fn with_cors(mut response: Response<Vec<u8>>, cors: Option<&str>) -> Response<Vec<u8>> {
+    if let Some(origin) = cors {
+        origin::cors_headers(response.headers_mut(), origin);
+    }
+    response
+}

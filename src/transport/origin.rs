@@ -1,0 +1,173 @@
+//! Host and Origin allowlists (DNS rebinding and cross-site protection) and the CORS
+//! headers browser-based clients need.
+
+use crate::config::{Config, Mode};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+
+/// Hosts a local deployment always answers for, on any port.
+const LOOPBACK: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
+
+/// Headers a browser client may send (preflight Access-Control-Allow-Headers).
+const ALLOW_HEADERS: &str =
+    "Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID";
+/// Headers a browser client may read.
+const EXPOSE_HEADERS: &str = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate";
+const ALLOW_METHODS: &str = "GET, POST, DELETE, OPTIONS";
+
+/// Checks Host and Origin. `Ok(Some(origin))` means a cross-origin browser request that
+/// may receive CORS headers; `Ok(None)` a request with no Origin.
+pub fn check(
+    config: &Config,
+    host: Option<&str>,
+    origin: Option<&str>,
+) -> Result<Option<String>, &'static str> {
+    let host = host.map(|h| h.trim().to_ascii_lowercase());
+    if !host_allowed(config, host.as_deref()) {
+        return Err("Forbidden: this Host is not served here");
+    }
+    let Some(origin) = origin else {
+        return Ok(None);
+    };
+    let origin = origin.trim().to_ascii_lowercase();
+    let authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    let same_origin = authority.is_some() && authority == host.as_deref();
+    let listed = config
+        .allowed_origins
+        .iter()
+        .any(|allowed| allowed == "*" || *allowed == origin);
+    let local = config.mode == Mode::Local && authority.is_some_and(is_loopback);
+    if same_origin || listed || local {
+        Ok(Some(origin))
+    } else {
+        Err("Forbidden: this Origin is not allowed")
+    }
+}
+
+fn host_allowed(config: &Config, host: Option<&str>) -> bool {
+    let Some(host) = host.filter(|h| !h.is_empty()) else {
+        // HTTP/1.1 requires Host; Fastly always sets it. Without one, only an open
+        // production configuration can answer.
+        return config.mode == Mode::Production && config.allowed_hosts.is_empty();
+    };
+    if config.mode == Mode::Local && is_loopback(host) {
+        return true;
+    }
+    if config.mode == Mode::Production && config.allowed_hosts.is_empty() {
+        return true;
+    }
+    let name = strip_port(host);
+    config.allowed_hosts.iter().any(|allowed| {
+        if let Some(suffix) = allowed.strip_prefix("*.") {
+            name.len() > suffix.len() + 1
+                && name.ends_with(suffix)
+                && name[..name.len() - suffix.len()].ends_with('.')
+        } else if strip_port(allowed) != allowed.as_str() {
+            // An entry with a port matches that port only.
+            allowed == host
+        } else {
+            allowed == name
+        }
+    })
+}
+
+/// `host[:port]` without the port; IPv6 literals keep their brackets.
+fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.split_inclusive(']').next().unwrap_or(host);
+    }
+    host.split(':').next().unwrap_or(host)
+}
+
+fn is_loopback(authority: &str) -> bool {
+    LOOPBACK.contains(&strip_port(authority))
+}
+
+/// CORS headers for an allowed cross-origin response.
+pub fn cors_headers(headers: &mut HeaderMap, origin: &str) {
+    if let Ok(value) = HeaderValue::from_str(origin) {
+        headers.insert(http::header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        headers.insert(http::header::VARY, HeaderValue::from_static("Origin"));
+        headers.insert(
+            http::header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
+    }
+}
+
+/// The extra headers of a successful preflight.
+pub fn preflight_headers(headers: &mut HeaderMap) {
+    let pairs: [(HeaderName, &'static str); 3] = [
+        (http::header::ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS),
+        (http::header::ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS),
+        (http::header::ACCESS_CONTROL_MAX_AGE, "86400"),
+    ];
+    for (name, value) in pairs {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(mode: Mode, hosts: &[&str], origins: &[&str]) -> Config {
+        Config {
+            mode,
+            allowed_hosts: hosts.iter().map(|s| s.to_string()).collect(),
+            allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn local_mode_trusts_loopback_only() {
+        let c = config(Mode::Local, &[], &[]);
+        assert!(check(&c, Some("localhost:7676"), None).is_ok());
+        assert!(check(&c, Some("127.0.0.1:7676"), None).is_ok());
+        assert!(check(&c, Some("[::1]:7676"), None).is_ok());
+        assert!(check(&c, Some("evil.example.com"), None).is_err());
+        assert!(check(&c, Some("localhost.evil.example.com"), None).is_err());
+        assert!(check(&c, Some("localhost:7676"), Some("http://evil.example.com")).is_err());
+        assert_eq!(
+            check(&c, Some("localhost:7676"), Some("http://localhost:6274")),
+            Ok(Some("http://localhost:6274".into()))
+        );
+        assert!(check(&c, None, None).is_err());
+    }
+
+    #[test]
+    fn production_hosts_follow_the_allowlist() {
+        let open = config(Mode::Production, &[], &[]);
+        assert!(check(&open, Some("anything.example"), None).is_ok());
+        let c = config(
+            Mode::Production,
+            &[
+                "mcp.example.com",
+                "*.edgecompute.app",
+                "api.example.com:8443",
+            ],
+            &[],
+        );
+        assert!(check(&c, Some("mcp.example.com"), None).is_ok());
+        assert!(check(&c, Some("mcp.example.com:443"), None).is_ok());
+        assert!(check(&c, Some("svc.edgecompute.app"), None).is_ok());
+        assert!(check(&c, Some("edgecompute.app"), None).is_err());
+        assert!(check(&c, Some("evil-edgecompute.app"), None).is_err());
+        assert!(check(&c, Some("api.example.com:8443"), None).is_ok());
+        assert!(check(&c, Some("api.example.com"), None).is_err());
+        assert!(check(&c, Some("localhost"), None).is_err());
+        assert!(check(&c, None, None).is_err());
+    }
+
+    #[test]
+    fn production_origins_are_same_origin_or_listed() {
+        let c = config(Mode::Production, &[], &["https://app.example.com"]);
+        let host = Some("mcp.example.com");
+        assert!(check(&c, host, Some("https://mcp.example.com")).is_ok());
+        assert!(check(&c, host, Some("https://app.example.com")).is_ok());
+        assert!(check(&c, host, Some("http://localhost:6274")).is_err());
+        assert!(check(&c, host, Some("null")).is_err());
+    }
+}

@@ -1,0 +1,202 @@
+//! Self-validating session ids. No instance remembers a session, so the id carries what
+//! it claims (when it was issued, the negotiated protocol version, 128 random bits) and
+//! an HMAC-SHA256 over that with a key from the Secret Store. Any instance can verify
+//! it; nobody without the key can forge one.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Which transport a session belongs to; an id of one kind is never valid as the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Mcp-Session-Id on Streamable HTTP; the label is the negotiated protocol version.
+    StreamableHttp,
+    /// sessionId of the legacy HTTP+SSE transport; the label is unused ("sse").
+    LegacySse,
+}
+
+impl Kind {
+    fn tag(self) -> &'static str {
+        match self {
+            Kind::StreamableHttp => "s1",
+            Kind::LegacySse => "l1",
+        }
+    }
+}
+
+/// What a valid id says about its session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub issued_at: u64,
+    /// The negotiated protocol version (Streamable HTTP) or "sse".
+    pub label: String,
+    /// 128 random bits, hex: unique per session (the legacy transport's channel name).
+    pub nonce: String,
+}
+
+/// Everything needed to issue and check ids during one request.
+pub struct Sessions {
+    key: Vec<u8>,
+    /// Seconds since the Unix epoch.
+    pub now: u64,
+    /// Random bits for an id issued by this request.
+    pub nonce: [u8; 16],
+    /// How long an id stays valid.
+    pub ttl_seconds: u64,
+}
+
+impl Sessions {
+    /// `None` when no key is configured: then no ids are issued and any presented id is
+    /// unknown.
+    pub fn new(key: Vec<u8>, now: u64, nonce: [u8; 16], ttl_seconds: u64) -> Option<Self> {
+        (key.len() >= 16).then_some(Sessions {
+            key,
+            now,
+            nonce,
+            ttl_seconds,
+        })
+    }
+
+    /// `<kind>.<issued hex>.<label>.<nonce hex>.<mac hex>`: visible ASCII only, and
+    /// URL-safe (the legacy transport puts it in a query string).
+    pub fn issue(&self, kind: Kind, label: &str) -> String {
+        let claims = format!(
+            "{}.{:x}.{}.{}",
+            kind.tag(),
+            self.now,
+            label,
+            hex(&self.nonce)
+        );
+        let mac = self.mac(&claims).finalize().into_bytes();
+        format!("{claims}.{}", hex(&mac))
+    }
+
+    /// The session, if `id` was issued with this key for this kind and has not expired.
+    pub fn verify(&self, kind: Kind, id: &str) -> Option<Session> {
+        let (claims, mac_hex) = id.rsplit_once('.')?;
+        let mac = unhex(mac_hex)?;
+        self.mac(claims).verify_slice(&mac).ok()?;
+        let mut parts = claims.split('.');
+        let (Some(tag), Some(issued), Some(label), Some(nonce), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return None;
+        };
+        let issued_at = u64::from_str_radix(issued, 16).ok()?;
+        let live = issued_at <= self.now.saturating_add(60)
+            && self.now.saturating_sub(issued_at) <= self.ttl_seconds;
+        (tag == kind.tag() && live).then(|| Session {
+            issued_at,
+            label: label.to_string(),
+            nonce: nonce.to_string(),
+        })
+    }
+
+    fn mac(&self, claims: &str) -> HmacSha256 {
+        // HMAC accepts keys of any length, so this cannot fail.
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        mac.update(claims.as_bytes());
+        mac
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sessions(now: u64) -> Sessions {
+        Sessions::new(
+            b"0123456789abcdef0123456789abcdef".to_vec(),
+            now,
+            [7; 16],
+            3600,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn issued_ids_verify_anywhere_until_they_expire() {
+        let id = sessions(1000).issue(Kind::StreamableHttp, "2025-11-25");
+        assert!(id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'));
+        let expected = Session {
+            issued_at: 1000,
+            label: "2025-11-25".into(),
+            nonce: "07".repeat(16),
+        };
+        assert_eq!(
+            sessions(2000).verify(Kind::StreamableHttp, &id),
+            Some(expected)
+        );
+        assert_eq!(
+            sessions(1000 + 3601).verify(Kind::StreamableHttp, &id),
+            None
+        );
+        assert_eq!(
+            sessions(0).verify(Kind::StreamableHttp, &id),
+            None,
+            "issued in the future"
+        );
+    }
+
+    #[test]
+    fn kinds_do_not_mix() {
+        let s = sessions(1000);
+        let legacy = s.issue(Kind::LegacySse, "sse");
+        assert!(s.verify(Kind::LegacySse, &legacy).is_some());
+        assert_eq!(s.verify(Kind::StreamableHttp, &legacy), None);
+        let streamable = s.issue(Kind::StreamableHttp, "2025-11-25");
+        assert_eq!(s.verify(Kind::LegacySse, &streamable), None);
+    }
+
+    #[test]
+    fn tampered_or_foreign_ids_are_rejected() {
+        let s = sessions(1000);
+        let id = s.issue(Kind::StreamableHttp, "2025-11-25");
+        let tampered = id.replacen("2025-11-25", "2025-06-18", 1);
+        assert_eq!(s.verify(Kind::StreamableHttp, &tampered), None);
+        let mut flipped = id.clone().into_bytes();
+        let last = flipped.len() - 1;
+        flipped[last] = if flipped[last] == b'0' { b'1' } else { b'0' };
+        let flipped = String::from_utf8(flipped).unwrap();
+        assert_eq!(s.verify(Kind::StreamableHttp, &flipped), None);
+        let other = Sessions::new(
+            b"another key, also 32 bytes long!".to_vec(),
+            1000,
+            [7; 16],
+            3600,
+        );
+        assert_eq!(other.unwrap().verify(Kind::StreamableHttp, &id), None);
+        for junk in ["", ".", "s1", "s1.x.y.z.zz", "s1.3e8.v.n.\u{e9}\u{e9}"] {
+            assert_eq!(s.verify(Kind::StreamableHttp, junk), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn short_keys_disable_sessions() {
+        assert!(Sessions::new(Vec::new(), 0, [0; 16], 1).is_none());
+        assert!(Sessions::new(b"short".to_vec(), 0, [0; 16], 1).is_none());
+    }
+}

@@ -1,0 +1,147 @@
+// Bad input over raw HTTP against the wasm under Viceroy: every client mistake gets the
+// right HTTP status and JSON-RPC error, never a trap or a 500.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { MCP_HEADERS, post, startStack } from './lib/stack.mjs';
+
+let stack;
+before(async () => { stack = await startStack(); });
+after(async () => { await stack?.stop(); });
+
+const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
+
+function assertError(res, status, code, id = null) {
+  assert.equal(res.status, status, res.text);
+  assert.equal(res.headers.get('content-type'), 'application/json');
+  assert.equal(res.json.jsonrpc, '2.0');
+  assert.equal(res.json.error.code, code, res.text);
+  assert.deepEqual(res.json.id, id);
+  assert.ok(res.json.error.message.length > 0);
+}
+
+test('malformed JSON is -32700 with HTTP 400', async () => {
+  for (const body of ['{"jsonrpc":', 'not json', '{"a":1,}', '\u0000']) {
+    assertError(await post(stack.mcp, body), 400, -32700);
+  }
+});
+
+test('a body that is not a JSON-RPC request is -32600 with HTTP 400', async () => {
+  assertError(await post(stack.mcp, '42'), 400, -32600);
+  assertError(await post(stack.mcp, '[]'), 400, -32600);
+  assertError(await post(stack.mcp, { jsonrpc: '1.0', id: 7, method: 'ping' }), 400, -32600, 7);
+  assertError(await post(stack.mcp, { jsonrpc: '2.0', id: 'x', method: 'ping', params: [1] }), 400, -32600, 'x');
+  assertError(await post(stack.mcp, { jsonrpc: '2.0', id: null, method: 'ping' }), 400, -32600);
+});
+
+test('unknown methods are -32601, bad params and unknown tools -32602 (HTTP 200)', async () => {
+  assertError(await post(stack.mcp, { jsonrpc: '2.0', id: 2, method: 'nope/nope' }), 200, -32601, 2);
+  assertError(await post(stack.mcp, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: {} }), 200, -32602, 3);
+  assertError(
+    await post(stack.mcp, { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'missing' } }),
+    200, -32602, 4,
+  );
+  assertError(
+    await post(stack.mcp, { jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'test_simple_text', arguments: [1] } }),
+    200, -32602, 5,
+  );
+  assertError(
+    await post(stack.mcp, { jsonrpc: '2.0', id: 6, method: 'initialize', params: { capabilities: {} } }),
+    200, -32602, 6,
+  );
+  assertError(
+    await post(stack.mcp, { jsonrpc: '2.0', id: 7, method: 'logging/setLevel', params: { level: 'loud' } }),
+    200, -32602, 7,
+  );
+});
+
+test('an oversized body is 413', async () => {
+  const huge = JSON.stringify({ ...ping, params: { pad: 'x'.repeat(1024 * 1024) } });
+  assertError(await post(stack.mcp, huge), 413, -32600);
+});
+
+test('Accept and Content-Type are enforced (406, 415)', async () => {
+  assertError(await post(stack.mcp, ping, { accept: 'application/json' }), 406, -32600);
+  assertError(await post(stack.mcp, ping, { accept: 'text/event-stream' }), 406, -32600);
+  assertError(await post(stack.mcp, ping, { 'content-type': 'text/plain' }), 415, -32600);
+  const wildcard = await post(stack.mcp, ping, { accept: '*/*' });
+  assert.equal(wildcard.status, 200);
+});
+
+test('MCP-Protocol-Version: absent is fine, unsupported is 400', async () => {
+  assert.equal((await post(stack.mcp, ping)).status, 200);
+  assert.equal((await post(stack.mcp, ping, { 'mcp-protocol-version': '2025-06-18' })).status, 200);
+  assertError(await post(stack.mcp, ping, { 'mcp-protocol-version': '1999-01-01' }), 400, -32600);
+});
+
+test('notifications and client responses are 202 with no body', async () => {
+  const note = await post(stack.mcp, { jsonrpc: '2.0', method: 'notifications/initialized' });
+  assert.equal(note.status, 202);
+  assert.equal(note.text, '');
+  const cancelled = await post(stack.mcp, { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } });
+  assert.equal(cancelled.status, 202);
+  const response = await post(stack.mcp, { jsonrpc: '2.0', id: 'srv-1', result: {} });
+  assert.equal(response.status, 202);
+});
+
+test('batches follow the protocol version', async () => {
+  const batch = [ping, { ...ping, id: 2 }, { jsonrpc: '2.0', method: 'notifications/initialized' }];
+  const old = await post(stack.mcp, batch, { 'mcp-protocol-version': '2025-03-26' });
+  assert.equal(old.status, 200);
+  assert.deepEqual(old.json.map((r) => r.id), [1, 2]);
+  assertError(await post(stack.mcp, batch, { 'mcp-protocol-version': '2025-11-25' }), 400, -32600);
+});
+
+test('GET and DELETE are 405 with Allow, unknown paths 404', async () => {
+  for (const method of ['GET', 'DELETE', 'PUT']) {
+    const res = await fetch(stack.mcp, { method, headers: { accept: 'text/event-stream' } });
+    assert.equal(res.status, 405, method);
+    assert.equal(res.headers.get('allow'), 'POST, OPTIONS');
+    assert.equal((await res.json()).error.code, -32600);
+  }
+  const missing = await fetch(`${stack.base}/nope`);
+  assert.equal(missing.status, 404);
+});
+
+test('Host and Origin allowlist (403) and CORS for allowed origins', async () => {
+  const init = {
+    jsonrpc: '2.0', id: 1, method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  };
+  // fetch() cannot override Host; a raw HTTP request can.
+  const { request } = await import('node:http');
+  const raw = (headers) => new Promise((resolve, reject) => {
+    const req = request(stack.mcp, { method: 'POST', headers: { ...MCP_HEADERS, ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(init));
+  });
+  const evilHost = await raw({ host: 'evil.example.com', origin: 'http://evil.example.com' });
+  assert.equal(evilHost.status, 403);
+  assert.equal(JSON.parse(evilHost.body).error.code, -32600);
+  const evilOrigin = await raw({ origin: 'http://evil.example.com' });
+  assert.equal(evilOrigin.status, 403);
+  assert.equal(evilOrigin.headers['access-control-allow-origin'], undefined);
+
+  const allowed = await raw({ origin: 'http://localhost:6274' });
+  assert.equal(allowed.status, 200);
+  assert.equal(allowed.headers['access-control-allow-origin'], 'http://localhost:6274');
+  assert.match(allowed.headers['access-control-expose-headers'], /Mcp-Session-Id/);
+
+  const preflight = await fetch(stack.mcp, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST' },
+  });
+  assert.equal(preflight.status, 204);
+  const allowHeaders = preflight.headers.get('access-control-allow-headers');
+  for (const h of ['MCP-Protocol-Version', 'Mcp-Session-Id', 'Authorization', 'Last-Event-ID']) {
+    assert.ok(allowHeaders.includes(h), h);
+  }
+});
+
+test('Viceroy saw no trap or panic', () => {
+  const logs = stack.logs.join('');
+  assert.doesNotMatch(logs, /panicked|wasm trap|RUST_BACKTRACE/i);
+});

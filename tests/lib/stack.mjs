@@ -1,0 +1,207 @@
+// Starts one isolated local stack per call, on free loopback ports, and stops it
+// afterwards:
+//   - Pushpin (local/pushpin.mjs; the stand-in for Fanout), its config generated in a
+//     temp dir, all internal sockets ipc:// in that dir;
+//   - the api.fastly.com double (local/api-double.mjs) in this process, forwarding
+//     publishes to that Pushpin;
+//   - Viceroy running the release wasm with --local-pushpin-proxy-port <pushpin http
+//     port> and a generated copy of fastly.toml in which only the `self` and `api`
+//     backend URLs differ (self = this Viceroy, api = the double).
+// Viceroy reads the manifest's [local_server] like `fastly compute serve` does, so the
+// tests run what `make serve` runs.
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { LOCAL_SERVICE_ID, startApiDouble } from '../../local/api-double.mjs';
+import { manifestWithBackends } from '../../local/manifest.mjs';
+import { freePort, onAbnormalExit, portOwnedBy, spawnGroup } from '../../local/proc.mjs';
+import { startPushpin } from '../../local/pushpin.mjs';
+
+export { freePort };
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function waitForHttp(url, child, describe, deadlineMs) {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`viceroy exited early (code ${child.exitCode}, signal ${child.signalCode}):\n${describe()}`);
+    }
+    try {
+      await fetch(url, { method: 'OPTIONS', signal: AbortSignal.timeout(2000) });
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`viceroy did not answer within ${deadlineMs} ms:\n${describe()}`);
+}
+
+/** `count` distinct free ports. */
+async function freePorts(count) {
+  const ports = new Set();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+const randomKey = () => randomBytes(32).toString('hex');
+
+/**
+ * Starts Pushpin, the api double and Viceroy on free ports.
+ * options:
+ *   extraArgs  more `viceroy serve` arguments
+ *   secrets    { sessionKey, apiToken, gripKey } overrides (default: the MCP_* env
+ *              variables when set, else fresh random keys for this stack); apiToken
+ *              is what the api double expects, gripKey what Pushpin signs with
+ *   serviceApiToken  give the service (Secret Store api_token) another token than the
+ *              double expects: every publish then gets the API's 401
+ *   serviceGripKey   give the service another Grip-Sig key than Pushpin signs with:
+ *              Fanout's callback then fails verification
+ *   verbose    Pushpin at log level 3
+ * Returns { base, port, mcp, sse, pushpinHttp, pushpinPublish, apiDouble, apiPublish,
+ *           serviceId, ports, secrets, manifest, dir, logs, stop }.
+ * `logs` is an array of lines (`viceroy| ...`, `pushpin| ...`, `api-double: ...`),
+ * each ending in "\n", so logs.join('') is the combined log.
+ * stop() is idempotent: it kills every child (and what they started) and removes the
+ * temp dir; an exit hook does the same if the process dies without calling it.
+ */
+export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, serviceGripKey, verbose = false } = {}) {
+  const secrets = {
+    sessionKey: given.sessionKey ?? process.env.MCP_SESSION_KEY ?? randomKey(),
+    apiToken: given.apiToken ?? process.env.MCP_API_TOKEN ?? randomKey(),
+    gripKey: given.gripKey ?? process.env.MCP_GRIP_KEY ?? randomKey(),
+  };
+  // Free ports are picked before they are bound, so two stacks starting at the same
+  // time can race for one; such a clash is detected and the stack retried on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, verbose });
+    } catch (err) {
+      const clash = err.code === 'EADDRINUSE' || /Address already in use|EADDRINUSE/.test(err.message);
+      if (!clash || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, verbose }) {
+  const viceroyBin = process.env.VICEROY || 'viceroy';
+  const wasm = process.env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
+  const serviceId = LOCAL_SERVICE_ID; // what Viceroy puts in FASTLY_SERVICE_ID
+  const logs = [];
+  const logLine = (source) => (line) => logs.push(`${source}| ${line}\n`);
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mcp-stack-'));
+  const unregister = onAbnormalExit(() => rmSync(dir, { recursive: true, force: true }));
+  const stoppers = []; // run in reverse order
+  let stopped = false;
+  async function stop() {
+    if (stopped) return;
+    stopped = true;
+    for (const fn of stoppers.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logs.push(`stack| stop: ${err.message}\n`);
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+    unregister();
+  }
+
+  try {
+    const [viceroyPort, pushpinHttpPort, pushpinPublishPort] = await freePorts(3);
+
+    const pushpin = await startPushpin({
+      dir: path.join(dir, 'pushpin'),
+      httpPort: pushpinHttpPort,
+      publishPort: pushpinPublishPort,
+      originPort: viceroyPort,
+      sigKey: secrets.gripKey,
+      verbose,
+      onLine: logLine('pushpin'),
+    });
+    stoppers.push(() => pushpin.stop());
+
+    const apiDouble = await startApiDouble({
+      port: 0,
+      token: secrets.apiToken,
+      serviceId,
+      publishUrl: pushpin.publishUrl,
+      log: (line) => logs.push(`${line}\n`),
+    });
+    stoppers.push(() => apiDouble.close());
+
+    const base = `http://127.0.0.1:${viceroyPort}`;
+    const manifest = path.join(dir, 'fastly.toml');
+    const source = await readFile(path.join(ROOT, 'fastly.toml'), 'utf8');
+    await writeFile(manifest, manifestWithBackends(source, { self: { url: base }, api: { url: apiDouble.url } }));
+
+    const viceroy = spawnGroup(
+      viceroyBin,
+      ['serve', '-C', manifest, '--addr', `127.0.0.1:${viceroyPort}`, '--local-pushpin-proxy-port', String(pushpinHttpPort), ...extraArgs, wasm],
+      {
+        cwd: ROOT, // relative paths in the manifest (store files) resolve from the project
+        env: {
+          ...process.env,
+          MCP_SESSION_KEY: secrets.sessionKey,
+          MCP_API_TOKEN: serviceApiToken ?? secrets.apiToken,
+          MCP_GRIP_KEY: serviceGripKey ?? secrets.gripKey,
+        },
+        onLine: logLine('viceroy'),
+      },
+    );
+    stoppers.push(() => viceroy.stop());
+    await waitForHttp(`${base}/mcp`, viceroy.child, () => logs.join(''), 30_000);
+    if (!portOwnedBy(viceroyPort, viceroy.child)) {
+      throw Object.assign(new Error(`viceroy: port ${viceroyPort} is taken by another process`), { code: 'EADDRINUSE' });
+    }
+
+    return {
+      base,
+      port: viceroyPort,
+      mcp: `${base}/mcp`,
+      sse: `${base}/sse`,
+      pushpinHttp: pushpin.url,
+      pushpinPublish: pushpin.publishUrl,
+      apiDouble: apiDouble.url,
+      apiPublish: `${apiDouble.url}/service/${serviceId}/publish/`,
+      serviceId,
+      ports: { viceroy: viceroyPort, pushpinHttp: pushpinHttpPort, pushpinPublish: pushpinPublishPort, apiDouble: apiDouble.port },
+      secrets,
+      manifest,
+      dir,
+      logs,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The headers every MCP POST needs. */
+export const MCP_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+};
+
+/** POSTs a raw body to the MCP endpoint; returns { status, headers, text, json }. */
+export async function post(url, body, headers = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { ...MCP_HEADERS, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
