@@ -6,6 +6,12 @@ use crate::mcp::context::{LogLevel, RequestContext};
 use crate::registry::tool::{Annotations, ToolDef, ToolResult};
 use serde_json::{json, Map, Value};
 
+/// The reference fixtures pause ~50 ms between steps, like a tool doing real work, so a
+/// client sees each notification arrive on its own before the result.
+fn work() {
+    std::thread::sleep(std::time::Duration::from_millis(50));
+}
+
 const NO_ARGUMENTS: &str = r#"{"type":"object","properties":{}}"#;
 
 const fn fixture(
@@ -68,11 +74,17 @@ pub static TOOLS: [ToolDef; 11] = [
         "test_tool_with_logging",
         "Emits three log messages while it runs, then returns text.",
         |_, ctx| {
-            for step in [
+            for (i, step) in [
                 "Tool execution started",
                 "Tool processing data",
                 "Tool execution completed",
-            ] {
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if i > 0 {
+                    work();
+                }
                 ctx.log(LogLevel::Info, "conformance", json!(step));
             }
             ToolResult::text("Tool with logging executed successfully")
@@ -88,6 +100,9 @@ pub static TOOLS: [ToolDef; 11] = [
         "Reports progress 0, 50 and 100 of 100 when given a progress token, then returns text.",
         |_, ctx| {
             for progress in [0.0, 50.0, 100.0] {
+                if progress > 0.0 {
+                    work();
+                }
                 ctx.progress(progress, Some(100.0), None);
             }
             ToolResult::text("Progress test completed")

@@ -11,14 +11,14 @@
 use super::connection::ClientConnection;
 use super::envelope::{check_json_body, error_response, header_str, refusal};
 use super::session::Kind;
+use super::session_stream::SessionStream;
 use super::{origin, sse, Endpoint};
 use crate::fanout::grip_sig::GripVerifier;
-use crate::fanout::publish::{publish_stream, Publisher, MAX_STREAM_BYTES};
+use crate::fanout::publish::Publisher;
 use crate::jsonrpc::{self, invalid_request, Error, ErrorCode, Id, Incoming, Message};
 use crate::mcp::server::Server;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use serde_json::Value;
 
 /// The label legacy session ids carry.
 const LABEL: &str = "sse";
@@ -172,12 +172,12 @@ fn post_message(
         Err(error) => return error_response(StatusCode::BAD_REQUEST, Id::Null, error),
     };
     let server = endpoint.server;
-    let (stream, reply_id) = match incoming {
+    let mut stream = SessionStream::new(publisher, channel(&session.nonce));
+    let (response, reply_id) = match incoming {
         Incoming::Single(Message::Request(request)) => {
             let id = request.id.clone();
-            let mut notifications = Vec::new();
-            let output = server.handle(request, &mut notifications);
-            (events(notifications, jsonrpc::to_bytes(&output), &id), id)
+            let output = server.handle(request, &mut stream);
+            (jsonrpc::to_bytes(&output), id)
         }
         Incoming::Single(Message::Notification { method, params }) => {
             server.notify(&method, params.as_ref());
@@ -187,13 +187,13 @@ fn post_message(
         Incoming::Single(Message::Invalid { id, reason }) => {
             return error_response(StatusCode::BAD_REQUEST, id, invalid_request(reason));
         }
-        Incoming::Batch(messages) => match batch(messages, server) {
-            Some(stream) => (stream, Id::Null),
+        Incoming::Batch(messages) => match batch(messages, server, &mut stream) {
+            Some(outputs) => (outputs, Id::Null),
             None => return accepted(),
         },
     };
-    match publish_stream(publisher, &channel(&session.nonce), &stream) {
-        Ok(_) => accepted(),
+    match stream.finish(&response, &reply_id) {
+        Ok(()) => accepted(),
         Err(failure) => {
             let status = failure
                 .status
@@ -211,58 +211,20 @@ fn post_message(
     }
 }
 
-/// A 2024-11-05 batch: requests answered in one batch response event.
-fn batch(messages: Vec<Message>, server: &Server) -> Option<String> {
-    let mut notifications = Vec::new();
+/// A 2024-11-05 batch: the requests' responses, as one JSON array.
+fn batch(messages: Vec<Message>, server: &Server, stream: &mut SessionStream) -> Option<Vec<u8>> {
     let mut outputs = Vec::new();
     for message in messages {
         match message {
-            Message::Request(request) => {
-                outputs.push(
-                    serde_json::to_value(server.handle(request, &mut notifications))
-                        .unwrap_or(Value::Null),
-                );
-            }
+            Message::Request(request) => outputs.push(server.handle(request, stream)),
             Message::Notification { method, params } => server.notify(&method, params.as_ref()),
             Message::Response => {}
             Message::Invalid { id, reason } => {
-                let output = jsonrpc::response(id, Err(invalid_request(reason)));
-                outputs.push(serde_json::to_value(output).unwrap_or(Value::Null));
+                outputs.push(jsonrpc::response(id, Err(invalid_request(reason))));
             }
         }
     }
-    (!outputs.is_empty()).then(|| events(notifications, jsonrpc::to_bytes(&outputs), &Id::Null))
-}
-
-/// The SSE bytes to publish: notifications first, then the response. A response that
-/// would not fit the publish budget is replaced by an error for the same id, so the
-/// client learns why instead of waiting forever.
-fn events(notifications: Vec<Value>, response: Vec<u8>, id: &Id) -> String {
-    let mut stream = Vec::new();
-    for notification in &notifications {
-        stream.extend(sse::message(&jsonrpc::to_bytes(notification)));
-    }
-    let event = sse::message(&response);
-    if stream.len() + event.len() <= MAX_STREAM_BYTES {
-        stream.extend(event);
-    } else {
-        let error = Error {
-            code: ErrorCode::InternalError,
-            message: format!(
-                "Result too large for the SSE transport: {} bytes exceeds the {} byte limit; \
-                 use Streamable HTTP (/mcp) or ask for less",
-                response.len(),
-                MAX_STREAM_BYTES
-            ),
-            data: None,
-        };
-        stream.extend(sse::message(&jsonrpc::to_bytes(&jsonrpc::response(
-            id.clone(),
-            Err(error),
-        ))));
-    }
-    // JSON-RPC output is UTF-8; a lossy conversion cannot change it.
-    String::from_utf8_lossy(&stream).into_owned()
+    (!outputs.is_empty()).then(|| jsonrpc::to_bytes(&outputs))
 }
 
 fn session_id(req: &Request<Vec<u8>>) -> Option<&str> {

@@ -6,6 +6,7 @@ pub mod envelope;
 pub mod legacy_sse;
 pub mod origin;
 pub mod session;
+pub mod session_stream;
 pub mod sse;
 pub mod streamable_http;
 

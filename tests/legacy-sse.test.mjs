@@ -1,0 +1,119 @@
+// The legacy HTTP+SSE transport end to end, the way LibreChat uses it: mcp-remote
+// --transport sse-only, spawned as a stdio server by the TS SDK's StdioClientTransport,
+// against the wasm under Viceroy with Pushpin holding the streams.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ROOT, startStack } from './lib/stack.mjs';
+import { payload } from './lib/payload.mjs';
+
+const MCP_REMOTE = path.join(ROOT, 'tests/node_modules/mcp-remote/dist/proxy.js');
+
+let stack;
+const clients = [];
+
+async function connectViaMcpRemote(name) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [MCP_REMOTE, stack.sse, '--transport', 'sse-only'],
+    env: { ...process.env, MCP_REMOTE_CONFIG_DIR: mkdtempSync(path.join(tmpdir(), 'mcp-remote-')) },
+    stderr: 'pipe',
+  });
+  const stderr = [];
+  transport.stderr?.on('data', (d) => stderr.push(d.toString()));
+  const client = new Client({ name, version: '1.0.0' });
+  client.stderr = stderr;
+  await client.connect(transport);
+  clients.push(client);
+  return client;
+}
+
+before(async () => { stack = await startStack(); });
+after(async () => {
+  for (const client of clients) await client.close().catch(() => {});
+  await stack?.stop();
+});
+
+test('mcp-remote sse-only: initialize, tools/list, a tool call, ping, an error', async () => {
+  const client = await connectViaMcpRemote('librechat-like');
+  assert.equal(client.getServerVersion().name, 'mcp-edge');
+
+  const { tools } = await client.listTools();
+  assert.ok(tools.some((t) => t.name === 'test_simple_text'));
+
+  const result = await client.callTool({ name: 'test_simple_text', arguments: {} });
+  console.log('mcp-remote tools/call test_simple_text ->', JSON.stringify(result));
+  assert.deepEqual(result.content, [{ type: 'text', text: 'This is a simple text response for testing.' }]);
+
+  assert.deepEqual(await client.ping(), {});
+
+  await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }), (err) => {
+    assert.equal(err.code, -32602);
+    assert.match(err.message, /unknown tool 'no_such_tool'/);
+    return true;
+  });
+  const failed = await client.callTool({ name: 'test_error_handling', arguments: {} });
+  assert.equal(failed.isError, true);
+});
+
+test('progress notifications travel on the stream before the result', async () => {
+  const client = await connectViaMcpRemote('progress');
+  const seen = [];
+  const result = await client.callTool(
+    { name: 'test_tool_with_progress', arguments: {} }, undefined, { onprogress: (p) => seen.push(p.progress) },
+  );
+  assert.deepEqual(seen, [0, 50, 100]);
+  assert.equal(result.content[0].text, 'Progress test completed');
+});
+
+test('two sessions in parallel never see each other\'s messages', async () => {
+  const [a, b] = await Promise.all([connectViaMcpRemote('a'), connectViaMcpRemote('b')]);
+  const logs = { a: [], b: [] };
+  a.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.a.push(n.params.data));
+  b.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.b.push(n.params.data));
+  const calls = [];
+  for (let i = 0; i < 5; i += 1) {
+    calls.push(a.callTool({ name: 'test_tool_with_logging', arguments: {} }));
+    calls.push(b.callTool({ name: 'test_structured_output', arguments: { message: `b-${i}` } }));
+  }
+  const results = await Promise.all(calls);
+  for (let i = 0; i < 5; i += 1) {
+    assert.equal(results[2 * i].content[0].text, 'Tool with logging executed successfully');
+    assert.deepEqual(results[2 * i + 1].structuredContent, { message: `b-${i}`, length: 3 });
+  }
+  assert.equal(logs.a.length, 15);
+  assert.deepEqual(logs.b, []);
+});
+
+test('large results arrive intact and in order (10 KB, 200 KB)', async () => {
+  const client = await connectViaMcpRemote('large');
+  for (const bytes of [10 * 1024, 200 * 1024]) {
+    const started = process.hrtime.bigint();
+    const result = await client.callTool({ name: 'diagnostics_payload', arguments: { bytes } });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const text = result.content[0].text;
+    assert.equal(text.length, bytes);
+    assert.equal(text, payload(bytes), 'content differs: parts lost or out of order');
+    const publishes = Math.ceil((JSON.stringify(result).length + 40) / (32768 - 256));
+    console.log(`legacy SSE diagnostics_payload ${bytes} bytes: intact, ~${publishes} publish(es), ${ms.toFixed(1)} ms`);
+  }
+});
+
+test('a result over the publish budget becomes a JSON-RPC error for that id', async () => {
+  const client = await connectViaMcpRemote('too-large');
+  await assert.rejects(
+    client.callTool({ name: 'diagnostics_payload', arguments: { bytes: 1024 * 1024 } }),
+    (err) => {
+      assert.equal(err.code, -32603);
+      assert.match(err.message, /Result too large for the SSE transport/);
+      return true;
+    },
+  );
+  // The session still works afterwards.
+  assert.deepEqual(await client.ping(), {});
+});
