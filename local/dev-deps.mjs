@@ -91,6 +91,7 @@ try {
   api = await startApiDouble({
     port: Number(values['api-port']),
     token: process.env.MCP_API_TOKEN,
+    backofficeToken: process.env.MCP_BACKOFFICE_TOKEN,
     publishUrl: pushpin.publishUrl,
   });
 } catch (err) {

@@ -63,3 +63,39 @@ export function manifestWithBackends(text, backends) {
   if (inline) throw new Error('manifest: write local backends as [local_server.backends.NAME] tables, not inline');
   return out.join('\n');
 }
+
+/**
+ * manifestWithConfig(text, { key: value }) sets keys of the local Config Store
+ * mcp_config (`[local_server.config_stores.mcp_config.contents]`): an existing
+ * `key = ...` line is replaced, a new key is added at the end of the table.
+ */
+export function manifestWithConfig(text, overrides) {
+  const table = 'local_server.config_stores.mcp_config.contents';
+  const pending = new Map(Object.entries(overrides));
+  if (pending.size === 0) return text;
+  const out = [];
+  let inTable = false;
+  const flush = () => {
+    for (const [key, value] of pending) out.push(`${key} = ${tomlString(value)}`);
+    pending.clear();
+  };
+  for (const line of text.split('\n')) {
+    const header = HEADER.exec(line);
+    if (header) {
+      if (inTable) flush();
+      inTable = header[1] === table;
+      out.push(line);
+      continue;
+    }
+    const key = inTable && /^\s*([A-Za-z0-9_]+)\s*=/.exec(line);
+    if (key && pending.has(key[1])) {
+      out.push(`${key[1]} = ${tomlString(pending.get(key[1]))}`);
+      pending.delete(key[1]);
+      continue;
+    }
+    out.push(line);
+  }
+  if (inTable) flush();
+  if (pending.size > 0) throw new Error(`manifest: no [${table}] table`);
+  return out.join('\n');
+}

@@ -16,8 +16,10 @@ WASM="$PWD/target/wasm32-wasip1/release/mcp-edge.wasm"
 #                                 api.fastly.com double (local/api-double.mjs) expects it
 #   MCP_GRIP_KEY     grip_key     the HS256 key local Pushpin signs Grip-Sig with
 #                                 (sig_key, iss "pushpin"), used as its raw bytes
+#   MCP_BACKOFFICE_TOKEN backoffice_token  bearer token of the example back-office API
 random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 MCP_SESSION_KEY="${MCP_SESSION_KEY:-$(random_key)}"
 MCP_API_TOKEN="${MCP_API_TOKEN:-$(random_key)}"
 MCP_GRIP_KEY="${MCP_GRIP_KEY:-$(random_key)}"
-export VICEROY NODE FASTLY WASM MCP_SESSION_KEY MCP_API_TOKEN MCP_GRIP_KEY
+MCP_BACKOFFICE_TOKEN="${MCP_BACKOFFICE_TOKEN:-$(random_key)}"
+export VICEROY NODE FASTLY WASM MCP_SESSION_KEY MCP_API_TOKEN MCP_GRIP_KEY MCP_BACKOFFICE_TOKEN

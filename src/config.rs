@@ -27,6 +27,12 @@ pub struct Config {
     pub conformance: bool,
     /// The diagnostics tool set (payloads for checking transports end to end).
     pub diagnostics: bool,
+    /// Declarative HTTP tool sets to offer (`fastly`, `backoffice`).
+    pub tool_sets: Vec<String>,
+    /// Tool sets whose tools that change data are enabled; others refuse to run them.
+    pub allow_writes: Vec<String>,
+    /// Host name used in requests to backend `api`.
+    pub api_host: String,
     /// Hosts (`name` or `name:port`, `*.suffix` wildcards) this service answers for. Empty
     /// in production means "any host Fastly routed here": Fastly only routes domains
     /// attached to the service, so DNS rebinding cannot reach it under a foreign name.
@@ -56,6 +62,9 @@ impl Default for Config {
             mode: Mode::Production,
             conformance: false,
             diagnostics: false,
+            tool_sets: vec!["fastly".into()],
+            allow_writes: Vec::new(),
+            api_host: "api.fastly.com".into(),
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             max_body_bytes: 1024 * 1024,
@@ -80,6 +89,16 @@ impl Config {
             mode,
             conformance: get("conformance").is_some_and(|v| is_on(&v)),
             diagnostics: get("diagnostics").is_some_and(|v| is_on(&v)),
+            tool_sets: get("tool_sets").map_or(defaults.tool_sets, |v| list(Some(v))),
+            allow_writes: list(get("allow_writes")),
+            api_host: get("api_host")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .filter(|v| {
+                    !v.is_empty()
+                        && v.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
+                })
+                .unwrap_or(defaults.api_host),
             allowed_hosts: list(get("allowed_hosts")),
             allowed_origins: list(get("allowed_origins")),
             max_body_bytes: number(get("max_body_bytes"), defaults.max_body_bytes, 1024),
@@ -156,6 +175,23 @@ mod tests {
             vec!["mcp.example.com", "*.edgecompute.app"]
         );
         assert_eq!((c.max_body_bytes, c.page_size), (4096, 2));
+    }
+
+    #[test]
+    fn tool_sets_and_writes() {
+        assert_eq!(from(&[]).tool_sets, vec!["fastly"]);
+        assert!(from(&[]).allow_writes.is_empty());
+        let c = from(&[
+            ("tool_sets", "fastly, backoffice"),
+            ("allow_writes", "backoffice"),
+        ]);
+        assert_eq!(c.tool_sets, vec!["fastly", "backoffice"]);
+        assert_eq!(c.allow_writes, vec!["backoffice"]);
+        assert!(from(&[("tool_sets", "")]).tool_sets.is_empty());
+        assert_eq!(
+            from(&[("api_host", "evil.com/x?")]).api_host,
+            "api.fastly.com"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod conformance;
 pub mod fanout;
+pub mod http_tools;
 pub mod jsonrpc;
 pub mod mcp;
 pub mod registry;
@@ -12,3 +13,4 @@ pub mod router;
 pub mod service;
 pub mod tools;
 pub mod transport;
+pub mod upstream;

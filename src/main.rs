@@ -5,6 +5,7 @@ mod edge;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    use mcp_edge::fanout::publish::FanoutApi;
     use mcp_edge::router::{route, Route};
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
     use mcp_edge::transport::{connection::ClientConnection, envelope, streamable_http, Endpoint};
@@ -15,12 +16,16 @@ fn main() {
     let request = fastly::Request::from_client();
     let config = edge::config::load();
     let sessions = edge::sessions::load(&config);
-    let catalog = service::catalog(&config);
+    let api = edge::upstream::ApiBackend::new(&config.api_host);
+    let http_sets = service::http_sets(&config);
+    let catalog = service::catalog(&config, &http_sets);
     let info = service::server_info();
+    let page_size = config.page_size;
     let server = Server {
         catalog: &catalog,
         info: &info,
-        page_size: config.page_size,
+        page_size,
+        upstream: &api,
     };
     let endpoint = Endpoint {
         config: &config,
@@ -30,7 +35,7 @@ fn main() {
     let mut client = edge::client::Client::default();
 
     // 2. Route by path. Each transport checks the HTTP envelope, then the same
-    //    dispatcher answers the MCP messages.
+    //    dispatcher answers the MCP messages; tools reach the API through backend `api`.
     match route(request.get_path()) {
         Route::StreamableHttp => {
             let request = edge::request::into_http(request, config.max_body_bytes);
@@ -48,7 +53,11 @@ fn main() {
         Route::LegacyMessages => {
             // 4. Messages for a legacy session: dispatch, publish replies to its stream.
             let request = edge::request::into_http(request, config.max_body_bytes);
-            let mut publisher = edge::fanout::ApiPublisher::default();
+            let service_id = edge::fanout::service_id();
+            let mut publisher = FanoutApi {
+                upstream: &api,
+                service_id,
+            };
             legacy_sse::messages(&request, &endpoint, &mut publisher, &mut client);
         }
         Route::NotFound => client.respond(envelope::refusal(

@@ -25,3 +25,10 @@ export function checkToken(headers, expected) {
   for (const candidate of candidates) ok = same(candidate, expected) || ok;
   return ok;
 }
+
+/** True when the headers carry `Authorization: Bearer <expected>` (only that header). */
+export function checkBearer(headers, expected) {
+  const authorization = headers.authorization;
+  const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
+  return same(match ? match[1] : '', expected) && match !== null;
+}

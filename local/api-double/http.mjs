@@ -19,8 +19,12 @@ export function notFound(res) {
   return sendJson(res, 404, { msg: 'Not found' });
 }
 
-/** Reads the whole request body (a Buffer), up to MAX_BODY_BYTES. */
+/**
+ * Reads the whole request body (a Buffer), up to MAX_BODY_BYTES. When the server has
+ * already read it (req.bufferedBody, for the request log), returns that.
+ */
 export function readBody(req) {
+  if (Buffer.isBuffer(req.bufferedBody)) return Promise.resolve(req.bufferedBody);
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;

@@ -1,51 +1,90 @@
 // A local double of api.fastly.com: a plain Node http server (no dependencies) that
 // the service reaches through its `api` backend when it runs under Viceroy.
 //
-// Endpoints live in their own modules (./publish.mjs, ...). Each module exports
-// `routes(ctx)` returning [{ method, pattern, auth, handler }]; `pattern` is a RegExp
-// matched against the path (without the query string) whose named groups become
-// `params`; `auth: true` runs the token check first, like the real API (which
-// authenticates before it looks the service up). To add an endpoint, write a module and
-// list it in ENDPOINT_MODULES.
+// Endpoints live in their own modules (./publish.mjs, ./services.mjs, ./stats.mjs,
+// ./backoffice.mjs, ./request-log.mjs). Each module exports `routes(ctx)` returning
+// [{ method, pattern, auth, handler }]; `pattern` is a RegExp matched against the path
+// (without the query string) whose named groups become `params`; `auth: true` runs the
+// API token check first, like the real API (which authenticates before it looks the
+// service up); `auth` may also be a function (req) => null | { status, body, headers }
+// for another scheme (the back-office bearer token). To add an endpoint, write a module
+// and list it in ENDPOINT_MODULES.
+//
+// Every request except /__double/* is recorded (headers with tokens redacted, body) in
+// ctx.requestLog, served at GET /__double/requests (see ./request-log.mjs); the server
+// reads the body up front for that, and readBody() hands the handlers the same buffer.
 //
 // Responses follow the real API's shapes: JSON bodies with `msg` (and `detail`).
 // Logging: one line per request to the `log` function (stderr by default): method,
 // path, status, request/response sizes, plus what a handler adds. Tokens are never logged.
 import { createServer } from 'node:http';
 import { checkToken } from './auth.mjs';
+import * as backoffice from './backoffice.mjs';
 import { notFound, readBody, sendJson } from './http.mjs';
 import * as publish from './publish.mjs';
+import * as requestLog from './request-log.mjs';
+import * as services from './services.mjs';
+import * as stats from './stats.mjs';
 
 /** The service id Viceroy gives the guest (FASTLY_SERVICE_ID). */
 export const LOCAL_SERVICE_ID = '0000000000000000000000';
 
-const ENDPOINT_MODULES = [publish];
+const ENDPOINT_MODULES = [publish, services, stats, backoffice, requestLog];
 
 /**
  * Creates (does not start) the double.
- * options: { token, serviceId = LOCAL_SERVICE_ID, publishUrl, log }
- *   token      the expected API token (Fastly-Key or Authorization: Bearer)
- *   publishUrl Pushpin's publish endpoint, e.g. http://127.0.0.1:5561/publish/
- *   log        (line) => void, default: stderr
+ * options: { token, backofficeToken, serviceId = LOCAL_SERVICE_ID, publishUrl, log, requestLogLimit }
+ *   token           the expected API token (Fastly-Key or Authorization: Bearer)
+ *   backofficeToken the bearer token of the /backoffice/ example API (optional; without
+ *                   it those routes answer 503)
+ *   publishUrl      Pushpin's publish endpoint, e.g. http://127.0.0.1:5561/publish/
+ *   log             (line) => void, default: stderr
+ *   requestLogLimit entries kept by the request log (default 2000)
+ * The returned server has `requestLog` (see ./request-log.mjs).
  */
-export function createApiDouble({ token, serviceId = LOCAL_SERVICE_ID, publishUrl, log = (line) => process.stderr.write(`${line}\n`) }) {
+export function createApiDouble({
+  token,
+  backofficeToken,
+  serviceId = LOCAL_SERVICE_ID,
+  publishUrl,
+  log = (line) => process.stderr.write(`${line}\n`),
+  requestLogLimit,
+}) {
   if (!token) throw new Error('api double: an expected token is required');
-  const ctx = { token, serviceId, publishUrl, log };
+  const ctx = { token, backofficeToken, serviceId, publishUrl, log, requestLog: requestLog.createRequestLog({ limit: requestLogLimit }) };
   const table = ENDPOINT_MODULES.flatMap((module) => module.routes(ctx));
 
   const server = createServer(async (req, res) => {
     const started = Date.now();
     const url = new URL(req.url, 'http://api.double.invalid');
     const info = { reqBytes: 0, resBytes: 0, notes: [] };
+    let entry = null;
     try {
+      if (!url.pathname.startsWith(requestLog.DOUBLE_PREFIX)) {
+        // Read the body up front (also drains it so the connection can be reused).
+        const record = (body) => ctx.requestLog.record({ method: req.method, url: req.url, headers: req.headers, body });
+        try {
+          req.bufferedBody = await readBody(req);
+        } catch (err) {
+          entry = record(Buffer.alloc(0));
+          entry.bodyTruncated = true;
+          throw err;
+        }
+        info.reqBytes = req.bufferedBody.length;
+        entry = record(req.bufferedBody);
+      }
       const route = table.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+      const denied = typeof route?.auth === 'function' ? route.auth(req) : null;
       if (!route) {
         // Drain the body so the connection can be reused.
         info.reqBytes = (await readBody(req)).length;
         info.resBytes = notFound(res);
-      } else if (route.auth && !checkToken(req.headers, token)) {
+      } else if (route.auth === true && !checkToken(req.headers, token)) {
         info.reqBytes = (await readBody(req)).length;
         info.resBytes = sendJson(res, 401, { msg: 'Provided credentials are missing or invalid' });
+      } else if (denied) {
+        info.reqBytes = (await readBody(req)).length;
+        info.resBytes = sendJson(res, denied.status, denied.body, denied.headers);
       } else {
         const params = url.pathname.match(route.pattern).groups ?? {};
         await route.handler({ req, res, url, params, info, ctx });
@@ -59,17 +98,19 @@ export function createApiDouble({ token, serviceId = LOCAL_SERVICE_ID, publishUr
       }
       info.notes.push(`error=${JSON.stringify(err.message)}`);
     } finally {
+      if (entry) entry.status = res.statusCode;
       // Never the headers (they carry the token), never the query string.
       const extra = info.notes.length ? ` ${info.notes.join(' ')}` : '';
       log(`api-double: ${req.method} ${url.pathname} ${res.statusCode} req=${info.reqBytes}B res=${info.resBytes}B ${Date.now() - started}ms${extra}`);
     }
   });
+  server.requestLog = ctx.requestLog;
   return server;
 }
 
 /**
  * Creates and starts the double on 127.0.0.1:port (0 = any free port).
- * Returns { url, port, server, close() }.
+ * Returns { url, port, server, requestLog, close() }.
  */
 export async function startApiDouble({ port = 0, host = '127.0.0.1', ...options }) {
   const server = createApiDouble(options);
@@ -85,6 +126,7 @@ export async function startApiDouble({ port = 0, host = '127.0.0.1', ...options 
     url: `http://${host}:${actual}`,
     port: actual,
     server,
+    requestLog: server.requestLog,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -7,3 +7,4 @@ pub mod fanout;
 pub mod request;
 pub mod secrets;
 pub mod sessions;
+pub mod upstream;

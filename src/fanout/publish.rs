@@ -6,6 +6,9 @@
 //! parser sees the same bytes as if they came in one. Publishes are made one after the
 //! other, each acknowledged before the next, so they reach the channel in order.
 
+use crate::upstream::{Upstream, UpstreamRequest};
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::Method;
 use serde_json::json;
 
 /// Content bytes per publish: Fanout's message limit is about 64 KB including JSON
@@ -27,6 +30,54 @@ pub struct PublishError {
 /// Sends one publish to a channel (the edge implements it with backend `api`).
 pub trait Publisher {
     fn publish(&mut self, channel: &str, content: &str) -> Result<(), PublishError>;
+}
+
+/// Publishing through Fastly's API on backend `api`:
+/// `POST /service/{service_id}/publish/` with the `api_token` secret as `Fastly-Key`.
+pub struct FanoutApi<'u> {
+    pub upstream: &'u dyn Upstream,
+    pub service_id: String,
+}
+
+/// Secret Store key of the token allowed to publish on this service.
+const TOKEN_KEY: &str = "api_token";
+
+impl Publisher for FanoutApi<'_> {
+    fn publish(&mut self, channel: &str, content: &str) -> Result<(), PublishError> {
+        let token = self.upstream.secret(TOKEN_KEY).ok_or(PublishError {
+            status: None,
+            reason: "no API token configured (Secret Store mcp_secrets/api_token)",
+        })?;
+        let mut key = HeaderValue::from_str(&token).map_err(|_| PublishError {
+            status: None,
+            reason: "the API token is not a valid header value",
+        })?;
+        key.set_sensitive(true);
+        let request = UpstreamRequest {
+            method: Method::POST,
+            path_and_query: format!("/service/{}/publish/", self.service_id),
+            headers: vec![
+                (HeaderName::from_static("fastly-key"), key),
+                (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            ],
+            body: Some(body(channel, content)),
+        };
+        let response = self.upstream.send(request).map_err(|_| PublishError {
+            status: None,
+            reason: "the publish API could not be reached",
+        })?;
+        match response.status {
+            200..=299 => Ok(()),
+            status @ (401 | 403) => Err(PublishError {
+                status: Some(status),
+                reason: "the publish API rejected the service's token",
+            }),
+            status => Err(PublishError {
+                status: Some(status),
+                reason: "the publish API refused the message",
+            }),
+        }
+    }
 }
 
 /// The publish API body for one http-stream item.

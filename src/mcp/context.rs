@@ -2,6 +2,7 @@
 //! client. The transport decides how those notifications travel (an SSE reply on
 //! Streamable HTTP, Fanout publishes on the legacy SSE transport).
 
+use crate::upstream::Upstream;
 use serde_json::{json, Map, Value};
 
 /// Receives the notifications a request emits before its response.
@@ -64,11 +65,17 @@ pub struct RequestContext<'a> {
     progress_token: Option<Value>,
     last_progress: Option<f64>,
     notifier: &'a mut dyn Notifier,
+    /// The HTTP API behind the server, for tools that act on it.
+    pub upstream: &'a dyn Upstream,
 }
 
 impl<'a> RequestContext<'a> {
     /// `params` are the request's params; `_meta.progressToken` opts the client into progress.
-    pub fn new(params: Option<&Map<String, Value>>, notifier: &'a mut dyn Notifier) -> Self {
+    pub fn new(
+        params: Option<&Map<String, Value>>,
+        notifier: &'a mut dyn Notifier,
+        upstream: &'a dyn Upstream,
+    ) -> Self {
         let progress_token = params
             .and_then(|p| p.get("_meta"))
             .and_then(|m| m.get("progressToken"))
@@ -78,6 +85,7 @@ impl<'a> RequestContext<'a> {
             progress_token,
             last_progress: None,
             notifier,
+            upstream,
         }
     }
 
@@ -119,16 +127,17 @@ impl<'a> RequestContext<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::upstream::NoUpstream;
 
     #[test]
     fn progress_needs_a_token_and_must_increase() {
         let mut sent = Vec::new();
-        let mut ctx = RequestContext::new(None, &mut sent);
+        let mut ctx = RequestContext::new(None, &mut sent, &NoUpstream);
         ctx.progress(1.0, None, None);
         assert!(sent.is_empty());
 
         let params = json!({ "_meta": { "progressToken": "t" } });
-        let mut ctx = RequestContext::new(params.as_object(), &mut sent);
+        let mut ctx = RequestContext::new(params.as_object(), &mut sent, &NoUpstream);
         ctx.progress(1.0, Some(3.0), Some("one"));
         ctx.progress(1.0, Some(3.0), None);
         ctx.progress(2.0, Some(3.0), None);

@@ -5,6 +5,7 @@ use super::context::{LogLevel, Notifier, RequestContext};
 use super::version;
 use crate::jsonrpc::{self, invalid_params, Error, ErrorCode, Request, RESOURCE_NOT_FOUND};
 use crate::registry::{page::page, Catalog};
+use crate::upstream::Upstream;
 use jsonrpc_core::Output;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -26,6 +27,8 @@ pub struct Server<'a> {
     pub info: &'a ServerInfo,
     /// Items per page for tools/list, resources/list, prompts/list.
     pub page_size: usize,
+    /// The HTTP API tools act on.
+    pub upstream: &'a dyn Upstream,
 }
 
 impl Server<'_> {
@@ -60,10 +63,13 @@ impl Server<'_> {
             }
             "tools/call" if !catalog.tools.is_empty() => {
                 let CallParams { name, arguments } = parse(params)?;
+                if let Some((_, reason)) = catalog.disabled.iter().find(|(n, _)| *n == name) {
+                    return Ok(crate::registry::tool::ToolResult::error(reason.clone()).to_json());
+                }
                 let tool = catalog
                     .tool(&name)
                     .ok_or_else(|| invalid_params(format!("unknown tool '{name}'")))?;
-                let mut ctx = RequestContext::new(params, notifier);
+                let mut ctx = RequestContext::new(params, notifier, self.upstream);
                 Ok(tool.call(&arguments, &mut ctx).to_json())
             }
             "resources/list" if self.has_resources() => {

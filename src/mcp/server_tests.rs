@@ -17,12 +17,13 @@ fn run(conformance: bool, page_size: usize, method: &str, params: Value) -> (Val
         conformance,
         ..defaults
     };
-    let catalog = service::catalog(&config);
+    let catalog = service::catalog(&config, &[]);
     let info = service::server_info();
     let server = Server {
         catalog: &catalog,
         info: &info,
         page_size,
+        upstream: &crate::upstream::NoUpstream,
     };
     let message = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
     let crate::jsonrpc::Message::Request(request) = crate::jsonrpc::classify(message) else {

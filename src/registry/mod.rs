@@ -28,6 +28,9 @@ pub struct Catalog<'a> {
     pub resources: Vec<&'a ResourceDef>,
     pub templates: Vec<&'a TemplateDef>,
     pub prompts: Vec<&'a PromptDef>,
+    /// Tools that exist but are switched off here (guarded writes), with the reason a
+    /// call gets.
+    pub disabled: Vec<(&'a str, String)>,
 }
 
 impl<'a> Catalog<'a> {

@@ -48,13 +48,14 @@ fn request(method: Method, changes: &[(&str, &str)], body: &str) -> Request<Vec<
 }
 
 fn serve_with(config: &Config, req: &Request<Vec<u8>>, sessions: Option<&Sessions>) -> Recorded {
-    let catalog = crate::service::catalog(config);
+    let catalog = crate::service::catalog(config, &[]);
     let info = crate::service::server_info();
     let page_size = config.page_size;
     let server = Server {
         catalog: &catalog,
         info: &info,
         page_size,
+        upstream: &crate::upstream::NoUpstream,
     };
     let endpoint = Endpoint {
         config,

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_SERVICE_ID, startApiDouble } from '../../local/api-double.mjs';
-import { manifestWithBackends } from '../../local/manifest.mjs';
+import { manifestWithBackends, manifestWithConfig } from '../../local/manifest.mjs';
 import { freePort, onAbnormalExit, portOwnedBy, spawnGroup } from '../../local/proc.mjs';
 import { startPushpin } from '../../local/pushpin.mjs';
 
@@ -61,6 +61,8 @@ const randomKey = () => randomBytes(32).toString('hex');
  *              double expects: every publish then gets the API's 401
  *   serviceGripKey   give the service another Grip-Sig key than Pushpin signs with:
  *              Fanout's callback then fails verification
+ *   config     { key: value } overrides of the Config Store mcp_config (e.g.
+ *              { allow_writes: '' } to see guarded writes refused)
  *   verbose    Pushpin at log level 3
  * Returns { base, port, mcp, sse, pushpinHttp, pushpinPublish, apiDouble, apiPublish,
  *           serviceId, ports, secrets, manifest, dir, logs, stop }.
@@ -69,17 +71,18 @@ const randomKey = () => randomBytes(32).toString('hex');
  * stop() is idempotent: it kills every child (and what they started) and removes the
  * temp dir; an exit hook does the same if the process dies without calling it.
  */
-export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, serviceGripKey, verbose = false } = {}) {
+export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, serviceGripKey, config = {}, verbose = false } = {}) {
   const secrets = {
     sessionKey: given.sessionKey ?? process.env.MCP_SESSION_KEY ?? randomKey(),
     apiToken: given.apiToken ?? process.env.MCP_API_TOKEN ?? randomKey(),
     gripKey: given.gripKey ?? process.env.MCP_GRIP_KEY ?? randomKey(),
+    backofficeToken: given.backofficeToken ?? process.env.MCP_BACKOFFICE_TOKEN ?? randomKey(),
   };
   // Free ports are picked before they are bound, so two stacks starting at the same
   // time can race for one; such a clash is detected and the stack retried on new ports.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, verbose });
+      return await startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, config, verbose });
     } catch (err) {
       const clash = err.code === 'EADDRINUSE' || /Address already in use|EADDRINUSE/.test(err.message);
       if (!clash || attempt >= 3) throw err;
@@ -87,7 +90,7 @@ export async function startStack({ extraArgs = [], secrets: given = {}, serviceA
   }
 }
 
-async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, verbose }) {
+async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, config, verbose }) {
   const viceroyBin = process.env.VICEROY || 'viceroy';
   const wasm = process.env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
   const serviceId = LOCAL_SERVICE_ID; // what Viceroy puts in FASTLY_SERVICE_ID
@@ -129,6 +132,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
     const apiDouble = await startApiDouble({
       port: 0,
       token: secrets.apiToken,
+      backofficeToken: secrets.backofficeToken,
       serviceId,
       publishUrl: pushpin.publishUrl,
       log: (line) => logs.push(`${line}\n`),
@@ -138,7 +142,8 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
     const base = `http://127.0.0.1:${viceroyPort}`;
     const manifest = path.join(dir, 'fastly.toml');
     const source = await readFile(path.join(ROOT, 'fastly.toml'), 'utf8');
-    await writeFile(manifest, manifestWithBackends(source, { self: { url: base }, api: { url: apiDouble.url } }));
+    const withBackends = manifestWithBackends(source, { self: { url: base }, api: { url: apiDouble.url } });
+    await writeFile(manifest, manifestWithConfig(withBackends, config));
 
     const viceroy = spawnGroup(
       viceroyBin,
@@ -150,6 +155,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
           MCP_SESSION_KEY: secrets.sessionKey,
           MCP_API_TOKEN: serviceApiToken ?? secrets.apiToken,
           MCP_GRIP_KEY: serviceGripKey ?? secrets.gripKey,
+          MCP_BACKOFFICE_TOKEN: secrets.backofficeToken,
         },
         onLine: logLine('viceroy'),
       },

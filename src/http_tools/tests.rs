@@ -1,0 +1,434 @@
+use super::*;
+use crate::mcp::context::RequestContext;
+use crate::registry::tool::Tool;
+use crate::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};
+use serde_json::{json, Value};
+use std::cell::RefCell;
+
+/// (path prefix, status, body, headers)
+type Answer = (&'static str, u16, Value, Vec<(&'static str, &'static str)>);
+
+/// An API double: answers by path prefix and records what reached it.
+struct FakeApi {
+    answers: Vec<Answer>,
+    seen: RefCell<Vec<UpstreamRequest>>,
+}
+
+impl FakeApi {
+    fn new(answers: Vec<Answer>) -> Self {
+        FakeApi {
+            answers,
+            seen: RefCell::new(Vec::new()),
+        }
+    }
+}
+
+impl Upstream for FakeApi {
+    fn send(&self, request: UpstreamRequest) -> Result<UpstreamResponse, UpstreamError> {
+        let path = request.path_and_query.clone();
+        self.seen.borrow_mut().push(request);
+        let (_, status, body, headers) = self
+            .answers
+            .iter()
+            .find(|(prefix, ..)| path.starts_with(prefix))
+            .ok_or(UpstreamError::Unreachable)?;
+        let mut map = http::HeaderMap::new();
+        for (k, v) in headers {
+            map.insert(*k, http::HeaderValue::from_static(v));
+        }
+        let body = match body {
+            Value::String(s) if s.starts_with("raw:") => s.as_bytes()[4..].to_vec(),
+            other => other.to_string().into_bytes(),
+        };
+        Ok(UpstreamResponse {
+            status: *status,
+            headers: map,
+            body,
+        })
+    }
+
+    fn secret(&self, key: &str) -> Option<String> {
+        matches!(key, "api_token" | "backoffice_token").then(|| format!("secret-{key}"))
+    }
+}
+
+fn set(name: &str) -> HttpToolSet {
+    let json = CATALOGS.iter().find(|(n, _)| *n == name).unwrap().1;
+    load(json).unwrap()
+}
+
+fn call(api: &FakeApi, set_name: &str, tool: &str, args: Value) -> Value {
+    let set = set(set_name);
+    let tool = set.tools.iter().find(|t| t.spec.name == tool).unwrap();
+    let mut notes = Vec::new();
+    let mut ctx = RequestContext::new(None, &mut notes, api);
+    tool.call(args.as_object().unwrap(), &mut ctx).to_json()
+}
+
+fn text(result: &Value) -> String {
+    result["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn shipped_catalogs_are_valid_and_describe_every_tool() {
+    for (name, json) in CATALOGS {
+        let loaded = load(json).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(loaded.name, name);
+        for tool in &loaded.tools {
+            let d = tool.describe();
+            assert_eq!(d["inputSchema"]["type"], "object", "{}", tool.spec.name);
+            assert!(d["annotations"]["readOnlyHint"].is_boolean());
+        }
+    }
+    let fastly = set("fastly");
+    let writes: Vec<_> = fastly
+        .tools
+        .iter()
+        .filter(|t| t.writes())
+        .map(|t| t.spec.name.as_str())
+        .collect();
+    assert_eq!(writes, ["fastly_purge_surrogate_key", "fastly_purge_all"]);
+}
+
+#[test]
+fn malformed_catalogs_are_refused() {
+    let base = json!({ "tool_set": "x", "tools": [{
+        "name": "t", "description": "A tool that does something useful.",
+        "inputSchema": { "type": "object", "properties": { "id": { "type": "string" } }, "required": ["id"] },
+        "annotations": { "readOnlyHint": true },
+        "request": { "method": "GET", "path": "/a/{id}" }
+    }]});
+    assert!(load(&base.to_string()).is_ok());
+    let broken = |path: &str, value: Value| {
+        let mut doc = base.clone();
+        *doc.pointer_mut(path).unwrap() = value;
+        load(&doc.to_string()).err().unwrap()
+    };
+    assert!(broken("/tools/0/name", json!("bad name")).contains("names use"));
+    assert!(broken("/tools/0/request/path", json!("/a/{nope}")).contains("must be required"));
+    assert!(broken("/tools/0/request/method", json!("POST")).contains("readOnlyHint"));
+    assert!(broken("/tools/0/request/method", json!("TRACE")).contains("unsupported method"));
+    assert!(broken("/tools/0/inputSchema/type", json!("array")).contains("object schema"));
+    assert!(broken("/tools/0/request/path", json!("a/{id}")).contains("start with '/'"));
+    assert!(broken("/tools/0/description", json!("short")).contains("description"));
+    assert!(broken(
+        "/tools/0/request",
+        json!({"method":"GET","path":"/a/{id}","query":{"q":"{zz}"}})
+    )
+    .contains("'zz'"));
+    assert!(broken(
+        "/tools/0/request",
+        json!({"method":"GET","path":"/a/{id}","extra":1})
+    )
+    .contains("unknown field"));
+}
+
+#[test]
+fn a_call_sends_the_rendered_request_with_the_secret_header() {
+    let api = FakeApi::new(vec![(
+        "/service?",
+        200,
+        json!([{ "id": "a" }, { "id": "b" }]),
+        vec![],
+    )]);
+    let result = call(
+        &api,
+        "fastly",
+        "fastly_list_services",
+        json!({ "page": 2, "per_page": 5 }),
+    );
+    assert_eq!(
+        result["structuredContent"],
+        json!({ "items": [{ "id": "a" }, { "id": "b" }], "total": 2, "truncated": false })
+    );
+    let seen = api.seen.borrow();
+    assert_eq!(seen[0].path_and_query, "/service?page=2&per_page=5");
+    let key = seen[0]
+        .headers
+        .iter()
+        .find(|(n, _)| n == "fastly-key")
+        .unwrap();
+    assert_eq!(key.1, "secret-api_token");
+}
+
+#[test]
+fn invalid_arguments_never_reach_the_api() {
+    let api = FakeApi::new(vec![]);
+    for (args, expect) in [
+        (json!({}), "\"service_id\" is a required property"),
+        (json!({ "service_id": "../admin" }), "'service_id'"),
+        (json!({ "service_id": "abc%2F" }), "'service_id'"),
+        (json!({ "service_id": "abc\r\nX: 1" }), "'service_id'"),
+        (json!({ "service_id": 7 }), "'service_id'"),
+        (
+            json!({ "service_id": "abc", "extra": 1 }),
+            "Additional properties",
+        ),
+    ] {
+        let result = call(&api, "fastly", "fastly_get_service", args.clone());
+        assert_eq!(result["isError"], true, "{args}");
+        assert!(text(&result).contains(expect), "{args}: {}", text(&result));
+    }
+    let result = call(
+        &api,
+        "backoffice",
+        "backoffice_register_hours",
+        json!({ "crew_id": "c-1", "date": "2026-02-30", "hours": 25 }),
+    );
+    let t = text(&result);
+    assert!(t.contains("'date'") && t.contains("'hours'"), "{t}");
+    assert!(api.seen.borrow().is_empty());
+}
+
+#[test]
+fn free_form_path_arguments_are_encoded_as_one_segment() {
+    let api = FakeApi::new(vec![("/service/", 200, json!({ "status": "ok" }), vec![])]);
+    call(
+        &api,
+        "fastly",
+        "fastly_purge_surrogate_key",
+        json!({ "service_id": "abc", "surrogate_key": "../../x%2Fy\r\nHost: evil" }),
+    );
+    let seen = api.seen.borrow();
+    assert_eq!(
+        seen[0].path_and_query,
+        "/service/abc/purge/..%2F..%2Fx%252Fy%0D%0AHost%3A%20evil"
+    );
+    assert_eq!(seen[0].method, http::Method::POST);
+    let dots = call(
+        &api,
+        "fastly",
+        "fastly_purge_surrogate_key",
+        json!({ "service_id": "abc", "surrogate_key": ".." }),
+    );
+    assert_eq!(dots["isError"], true);
+}
+
+#[test]
+fn missing_versions_resolve_to_the_active_one() {
+    let api = FakeApi::new(vec![
+        (
+            "/service/abc/details",
+            200,
+            json!({ "active_version": { "number": 7 } }),
+            vec![],
+        ),
+        (
+            "/service/abc/version/7/backend",
+            200,
+            json!([{ "name": "origin" }]),
+            vec![],
+        ),
+        (
+            "/service/none/details",
+            200,
+            json!({ "active_version": null }),
+            vec![],
+        ),
+    ]);
+    let result = call(
+        &api,
+        "fastly",
+        "fastly_list_backends",
+        json!({ "service_id": "abc" }),
+    );
+    assert_eq!(result["structuredContent"]["items"][0]["name"], "origin");
+    assert_eq!(api.seen.borrow().len(), 2);
+    let none = call(
+        &api,
+        "fastly",
+        "fastly_list_backends",
+        json!({ "service_id": "none" }),
+    );
+    assert!(text(&none).contains("no active version"));
+}
+
+#[test]
+fn upstream_failures_carry_status_and_message() {
+    let api = FakeApi::new(vec![
+        (
+            "/service/s401/",
+            401,
+            json!({ "msg": "Provided credentials are missing or invalid" }),
+            vec![],
+        ),
+        (
+            "/service/s404/",
+            404,
+            json!({ "msg": "Record not found", "detail": "Cannot find service 's404'" }),
+            vec![],
+        ),
+        (
+            "/service/s429/",
+            429,
+            json!({ "msg": "Too many requests" }),
+            vec![("retry-after", "30")],
+        ),
+        (
+            "/service/s500/",
+            500,
+            json!("raw:<html>oops</html>"),
+            vec![],
+        ),
+    ]);
+    let r401 = call(
+        &api,
+        "fastly",
+        "fastly_get_service",
+        json!({ "service_id": "s401" }),
+    );
+    assert!(text(&r401).starts_with("HTTP 401: The API refused this server's credentials"));
+    assert!(text(&r401).contains("Provided credentials are missing or invalid"));
+    assert!(!text(&r401).contains("secret-api_token"));
+    let r404 = call(
+        &api,
+        "fastly",
+        "fastly_get_service",
+        json!({ "service_id": "s404" }),
+    );
+    assert!(text(&r404).contains("HTTP 404") && text(&r404).contains("Cannot find service 's404'"));
+    let r429 = call(
+        &api,
+        "fastly",
+        "fastly_get_service",
+        json!({ "service_id": "s429" }),
+    );
+    assert!(text(&r429).contains("retry after 30 seconds"));
+    assert!(r429.get("structuredContent").is_none());
+    let r500 = call(
+        &api,
+        "fastly",
+        "fastly_get_service",
+        json!({ "service_id": "s500" }),
+    );
+    assert!(text(&r500).contains("HTTP 500") && text(&r500).contains("<html>oops</html>"));
+    for r in [&r401, &r404, &r429, &r500] {
+        assert_eq!(r["isError"], true);
+    }
+    let down = call(
+        &api,
+        "fastly",
+        "fastly_get_service",
+        json!({ "service_id": "elsewhere" }),
+    );
+    assert!(text(&down).contains("could not be reached"));
+}
+
+#[test]
+fn large_text_is_paged_by_offset() {
+    let vcl = "x".repeat(40_000);
+    let api = FakeApi::new(vec![(
+        "/service/abc/version/3/generated_vcl",
+        200,
+        json!({ "content": vcl }),
+        vec![],
+    )]);
+    let first = call(
+        &api,
+        "fastly",
+        "fastly_get_generated_vcl",
+        json!({ "service_id": "abc", "version": 3 }),
+    );
+    assert_eq!(first["content"][0]["text"].as_str().unwrap().len(), 16384);
+    assert!(text(&first).contains("bytes 0-16384 of 40000. Call again with offset=16384"));
+    let last = call(
+        &api,
+        "fastly",
+        "fastly_get_generated_vcl",
+        json!({ "service_id": "abc", "version": 3, "offset": 32768 }),
+    );
+    assert_eq!(
+        last["content"][0]["text"].as_str().unwrap().len(),
+        40_000 - 32768
+    );
+    assert!(!text(&last).contains("Call again"));
+    let past = call(
+        &api,
+        "fastly",
+        "fastly_get_generated_vcl",
+        json!({ "service_id": "abc", "version": 3, "offset": 50000 }),
+    );
+    assert_eq!(past["isError"], true);
+}
+
+#[test]
+fn large_lists_and_objects_are_cut_with_a_note() {
+    let buckets: Vec<Value> = (0..2000)
+        .map(|i| json!({ "start_time": i, "requests": i * 10 }))
+        .collect();
+    let api = FakeApi::new(vec![
+        (
+            "/stats/",
+            200,
+            json!({ "status": "success", "data": buckets }),
+            vec![],
+        ),
+        (
+            "/service/big/details",
+            200,
+            json!({ "id": "big", "versions": (0..3000).map(|n| json!({ "number": n })).collect::<Vec<_>>() }),
+            vec![],
+        ),
+    ]);
+    let stats = call(
+        &api,
+        "fastly",
+        "fastly_get_stats",
+        json!({ "service_id": "abc", "from": "1 day ago" }),
+    );
+    let s = &stats["structuredContent"];
+    assert_eq!(s["total"], 2000);
+    assert_eq!(s["truncated"], true);
+    assert!(s.to_string().len() <= 24576 + 64);
+    assert!(text(&stats).contains("showing the first"));
+    let details = call(
+        &api,
+        "fastly",
+        "fastly_get_service",
+        json!({ "service_id": "big" }),
+    );
+    assert!(
+        details["structuredContent"]["versions"]
+            .as_array()
+            .unwrap()
+            .len()
+            < 3000
+    );
+    assert!(text(&details).contains("'versions' shows the first"));
+}
+
+#[test]
+fn missing_credentials_are_reported_without_a_call() {
+    struct NoSecrets;
+    impl Upstream for NoSecrets {
+        fn send(&self, _: UpstreamRequest) -> Result<UpstreamResponse, UpstreamError> {
+            panic!("must not be called")
+        }
+        fn secret(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+    let set = set("backoffice");
+    let tool = set
+        .tools
+        .iter()
+        .find(|t| t.spec.name == "backoffice_staff_role")
+        .unwrap();
+    let mut notes = Vec::new();
+    let mut ctx = RequestContext::new(None, &mut notes, &NoSecrets);
+    let result = tool.call(
+        json!({ "crew_id": "c-1001" }).as_object().unwrap(),
+        &mut ctx,
+    );
+    assert!(result.is_error);
+    assert!(result
+        .to_json()
+        .to_string()
+        .contains("Secret Store key 'backoffice_token'"));
+}
