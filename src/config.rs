@@ -33,6 +33,8 @@ pub struct Config {
     pub allow_writes: Vec<String>,
     /// Host name used in requests to backend `api`.
     pub api_host: String,
+    /// Synthetic tools registered for benchmarks (how tools/list scales); 0 = none.
+    pub bench_tools: usize,
     /// Hosts (`name` or `name:port`, `*.suffix` wildcards) this service answers for. Empty
     /// in production means "any host Fastly routed here": Fastly only routes domains
     /// attached to the service, so DNS rebinding cannot reach it under a foreign name.
@@ -65,6 +67,7 @@ impl Default for Config {
             tool_sets: vec!["fastly".into()],
             allow_writes: Vec::new(),
             api_host: "api.fastly.com".into(),
+            bench_tools: 0,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             max_body_bytes: 1024 * 1024,
@@ -91,6 +94,7 @@ impl Config {
             diagnostics: get("diagnostics").is_some_and(|v| is_on(&v)),
             tool_sets: get("tool_sets").map_or(defaults.tool_sets, |v| list(Some(v))),
             allow_writes: list(get("allow_writes")),
+            bench_tools: number(get("bench_tools"), 0, 0).min(5000),
             api_host: get("api_host")
                 .map(|v| v.trim().to_ascii_lowercase())
                 .filter(|v| {

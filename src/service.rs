@@ -35,11 +35,31 @@ pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
 /// catalogs. A name without a catalog, or a catalog that fails validation, is skipped
 /// (unit tests keep the shipped catalogs valid).
 pub fn http_sets(config: &Config) -> Vec<HttpToolSet> {
-    http_tools::CATALOGS
+    let mut sets: Vec<HttpToolSet> = http_tools::CATALOGS
         .iter()
         .filter(|(name, _)| config.tool_sets.iter().any(|n| n == name))
         .filter_map(|(_, json)| http_tools::load(json).ok())
-        .collect()
+        .collect();
+    if config.bench_tools > 0 {
+        sets.extend(http_tools::load(&synthetic_catalog(config.bench_tools)).ok());
+    }
+    sets
+}
+
+/// `count` read-only GET tools, for measuring how listing scales with the catalog.
+fn synthetic_catalog(count: usize) -> String {
+    let tools: Vec<serde_json::Value> = (0..count)
+        .map(|i| {
+            serde_json::json!({
+                "name": format!("bench_tool_{i:04}"),
+                "description": format!("Synthetic tool number {i}, registered for benchmarks only."),
+                "inputSchema": { "type": "object", "properties": { "id": { "type": "string", "maxLength": 64 } }, "required": ["id"] },
+                "annotations": { "readOnlyHint": true },
+                "request": { "method": "GET", "path": format!("/bench/{i}/{{id}}") }
+            })
+        })
+        .collect();
+    serde_json::json!({ "tool_set": "bench", "tools": tools }).to_string()
 }
 
 /// Everything offered, in order: Rust tool sets, then declarative ones. Tools that change

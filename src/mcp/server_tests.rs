@@ -445,3 +445,16 @@ fn unknown_methods_and_those_of_absent_capabilities_are_not_found() {
         err_in(false, method, params, NOT_FOUND);
     }
 }
+
+#[test]
+fn synthetic_bench_tools_page_through_tools_list() {
+    let config = crate::config::Config {
+        bench_tools: 120,
+        tool_sets: Vec::new(),
+        ..crate::config::Config::default()
+    };
+    let sets = service::http_sets(&config);
+    let catalog = service::catalog(&config, &sets);
+    assert_eq!(catalog.tools.len(), 120);
+    assert_eq!(catalog.tools[119].name(), "bench_tool_0119");
+}

@@ -16,33 +16,63 @@ pub static SET: ToolSet = ToolSet {
     prompts: &[],
 };
 
-static TOOLS: [ToolDef; 1] = [ToolDef {
-    name: "diagnostics_payload",
-    title: Some("Generate a payload"),
-    description: "Returns exactly `bytes` bytes of deterministic text (numbered 64-byte lines) so \
+static TOOLS: [ToolDef; 2] = [
+    ToolDef {
+        name: "diagnostics_payload",
+        title: Some("Generate a payload"),
+        description:
+            "Returns exactly `bytes` bytes of deterministic text (numbered 64-byte lines) so \
                   a client can check that a large reply arrives complete and in order.",
-    input_schema: r#"{"type":"object","properties":{"bytes":{"type":"integer","minimum":1,"maximum":4194304,"description":"Size of the text to return, in bytes"}},"required":["bytes"],"additionalProperties":false}"#,
-    output_schema: None,
-    annotations: Annotations::READ_ONLY_LOCAL,
-    run: |args, _| {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Args {
-            bytes: usize,
-        }
-        match arguments::<Args>(args) {
-            Ok(Args { bytes }) if (1..=MAX_PAYLOAD_BYTES).contains(&bytes) => {
-                let mut result = ToolResult::text(payload(bytes));
-                result.structured = Some(json!({ "bytes": bytes }));
-                result
+        input_schema: r#"{"type":"object","properties":{"bytes":{"type":"integer","minimum":1,"maximum":4194304,"description":"Size of the text to return, in bytes"}},"required":["bytes"],"additionalProperties":false}"#,
+        output_schema: None,
+        annotations: Annotations::READ_ONLY_LOCAL,
+        run: |args, _| {
+            #[derive(serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Args {
+                bytes: usize,
             }
-            Ok(_) => ToolResult::error(format!(
-                "Invalid arguments: bytes must be between 1 and {MAX_PAYLOAD_BYTES}"
-            )),
-            Err(invalid) => invalid,
-        }
+            match arguments::<Args>(args) {
+                Ok(Args { bytes }) if (1..=MAX_PAYLOAD_BYTES).contains(&bytes) => {
+                    let mut result = ToolResult::text(payload(bytes));
+                    result.structured = Some(json!({ "bytes": bytes }));
+                    result
+                }
+                Ok(_) => ToolResult::error(format!(
+                    "Invalid arguments: bytes must be between 1 and {MAX_PAYLOAD_BYTES}"
+                )),
+                Err(invalid) => invalid,
+            }
+        },
     },
-}];
+    ToolDef {
+        name: "bench_progress",
+        title: Some("Progress without waiting"),
+        description: "Emits `steps` progress notifications (when the request carries a progress \
+                  token) with no pause between them, then returns 1 KB of text: measures the \
+                  cost of a streamed (SSE) reply.",
+        input_schema: r#"{"type":"object","properties":{"steps":{"type":"integer","minimum":0,"maximum":10,"description":"How many progress notifications to send"}},"required":["steps"],"additionalProperties":false}"#,
+        output_schema: None,
+        annotations: Annotations::READ_ONLY_LOCAL,
+        run: |args, ctx| {
+            #[derive(serde::Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Args {
+                steps: u8,
+            }
+            match arguments::<Args>(args) {
+                Ok(Args { steps }) if steps <= 10 => {
+                    for step in 1..=steps {
+                        ctx.progress(f64::from(step), Some(f64::from(steps)), None);
+                    }
+                    ToolResult::text(payload(1024))
+                }
+                Ok(_) => ToolResult::error("Invalid arguments: steps must be between 0 and 10"),
+                Err(invalid) => invalid,
+            }
+        },
+    },
+];
 
 /// `bytes` bytes of lines `NNNNNNNN` + 55 letters + `\n` (64 bytes each), truncated.
 pub fn payload(bytes: usize) -> String {
