@@ -4,6 +4,9 @@
 
 /// Where the service runs. Local mode trusts loopback hosts and origins (the local stack
 /// and the MCP Inspector on localhost); production trusts only what is configured.
+pub use crate::auth::AuthMethod;
+pub use crate::jsonrpc::Limits;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Production,
@@ -35,6 +38,19 @@ pub struct Config {
     pub api_host: String,
     /// Synthetic tools registered for benchmarks (how tools/list scales); 0 = none.
     pub bench_tools: usize,
+    /// How clients authenticate. `none` is honoured in local mode only; production
+    /// defaults to API keys.
+    pub auth: Vec<AuthMethod>,
+    /// OAuth: the authorization server's issuer (`iss`).
+    pub oauth_issuer: String,
+    /// OAuth: this server's canonical resource URL (`aud`); derived from the request's
+    /// host when empty.
+    pub oauth_audience: String,
+    /// OAuth: authorization servers advertised in the RFC 9728 metadata (default: issuer).
+    pub oauth_authorization_servers: Vec<String>,
+    /// Average requests per second per principal over a minute before 429 (Fastly edge
+    /// rate limiting); 0 = off.
+    pub rate_limit_rps: u32,
     /// Hosts (`name` or `name:port`, `*.suffix` wildcards) this service answers for. Empty
     /// in production means "any host Fastly routed here": Fastly only routes domains
     /// attached to the service, so DNS rebinding cannot reach it under a foreign name.
@@ -44,6 +60,8 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Largest request body accepted (413 above it).
     pub max_body_bytes: usize,
+    /// Bounds on a body's JSON: nesting, string and array sizes, batch length.
+    pub limits: Limits,
     /// Items per page in the list methods.
     pub page_size: usize,
     /// How long an issued session id stays valid.
@@ -68,9 +86,15 @@ impl Default for Config {
             allow_writes: Vec::new(),
             api_host: "api.fastly.com".into(),
             bench_tools: 0,
+            auth: vec![AuthMethod::ApiKey],
+            oauth_issuer: String::new(),
+            oauth_audience: String::new(),
+            oauth_authorization_servers: Vec::new(),
+            rate_limit_rps: 20,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             max_body_bytes: 1024 * 1024,
+            limits: Limits::default(),
             page_size: 50,
             session_ttl_seconds: 24 * 3600,
             grip_sig: GripSig::Fanout,
@@ -95,6 +119,22 @@ impl Config {
             tool_sets: get("tool_sets").map_or(defaults.tool_sets, |v| list(Some(v))),
             allow_writes: list(get("allow_writes")),
             bench_tools: number(get("bench_tools"), 0, 0).min(5000),
+            auth: auth_methods(get("auth"), mode),
+            oauth_issuer: get("oauth_issuer")
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default(),
+            oauth_audience: get("oauth_audience")
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default(),
+            oauth_authorization_servers: get("oauth_authorization_servers")
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            rate_limit_rps: number(get("rate_limit_rps"), 20, 0).min(100_000) as u32,
             api_host: get("api_host")
                 .map(|v| v.trim().to_ascii_lowercase())
                 .filter(|v| {
@@ -106,6 +146,12 @@ impl Config {
             allowed_hosts: list(get("allowed_hosts")),
             allowed_origins: list(get("allowed_origins")),
             max_body_bytes: number(get("max_body_bytes"), defaults.max_body_bytes, 1024),
+            limits: Limits {
+                depth: number(get("max_json_depth"), defaults.limits.depth, 4).min(64),
+                string_bytes: number(get("max_string_bytes"), defaults.limits.string_bytes, 256),
+                array_items: number(get("max_array_items"), defaults.limits.array_items, 16),
+                batch: number(get("max_batch"), defaults.limits.batch, 1),
+            },
             page_size: number(get("page_size"), defaults.page_size, 1),
             session_ttl_seconds: number(get("session_ttl_seconds"), 24 * 3600, 60) as u64,
             grip_sig: match (get("grip_sig").as_deref().map(str::trim), mode) {
@@ -120,6 +166,28 @@ impl Config {
             sse_keepalive_seconds: number(get("sse_keepalive_seconds"), 20, 1).min(20) as u64,
         }
     }
+}
+
+/// `none` only counts in local mode; production never runs without client
+/// authentication, whatever the store says (it falls back to API keys).
+fn auth_methods(value: Option<String>, mode: Mode) -> Vec<AuthMethod> {
+    let default = match mode {
+        Mode::Local => "none",
+        Mode::Production => "api_key",
+    };
+    let mut methods: Vec<AuthMethod> = list(value.or(Some(default.to_string())))
+        .iter()
+        .filter_map(|m| match m.as_str() {
+            "api_key" => Some(AuthMethod::ApiKey),
+            "oauth" => Some(AuthMethod::OAuth),
+            "none" if mode == Mode::Local => Some(AuthMethod::None),
+            _ => None,
+        })
+        .collect();
+    if methods.is_empty() {
+        methods.push(AuthMethod::ApiKey);
+    }
+    methods
 }
 
 fn is_on(value: &str) -> bool {
@@ -179,6 +247,21 @@ mod tests {
             vec!["mcp.example.com", "*.edgecompute.app"]
         );
         assert_eq!((c.max_body_bytes, c.page_size), (4096, 2));
+    }
+
+    #[test]
+    fn auth_is_never_none_in_production() {
+        assert_eq!(from(&[]).auth, vec![AuthMethod::ApiKey]);
+        assert_eq!(from(&[("auth", "none")]).auth, vec![AuthMethod::ApiKey]);
+        assert_eq!(from(&[("mode", "local")]).auth, vec![AuthMethod::None]);
+        assert_eq!(
+            from(&[("auth", "oauth, api_key")]).auth,
+            vec![AuthMethod::OAuth, AuthMethod::ApiKey]
+        );
+        assert_eq!(
+            from(&[("mode", "local"), ("auth", "api_key")]).auth,
+            vec![AuthMethod::ApiKey]
+        );
     }
 
     #[test]

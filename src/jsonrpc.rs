@@ -42,21 +42,81 @@ pub enum Incoming {
     Batch(Vec<Message>),
 }
 
-/// Parses a body. Malformed JSON is a -32700 error, anything else that is not a
-/// message or a non-empty array of messages is -32600.
+/// Bounds on what one body may hold, checked before anything acts on it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Deepest nesting of arrays and objects.
+    pub depth: usize,
+    /// Longest string (bytes), keys included.
+    pub string_bytes: usize,
+    /// Most items in one array (a batch counts separately).
+    pub array_items: usize,
+    /// Most messages in one batch.
+    pub batch: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            depth: 32,
+            string_bytes: 256 * 1024,
+            array_items: 10_000,
+            batch: 20,
+        }
+    }
+}
+
+/// Parses a body with the default limits.
 pub fn parse(body: &[u8]) -> Result<Incoming, Error> {
+    parse_with(body, &Limits::default())
+}
+
+/// Parses a body. Malformed JSON is a -32700 error; anything that is not a message or a
+/// non-empty array of messages, or that breaks `limits`, is -32600.
+pub fn parse_with(body: &[u8], limits: &Limits) -> Result<Incoming, Error> {
     let value: Value = serde_json::from_slice(body).map_err(|e| Error {
         code: ErrorCode::ParseError,
         message: format!("Parse error: {e}"),
         data: None,
     })?;
+    check_limits(&value, limits, 0)?;
     match value {
         Value::Array(items) if items.is_empty() => {
             Err(invalid_request("an empty batch is not a request"))
         }
+        Value::Array(items) if items.len() > limits.batch => Err(invalid_request(&format!(
+            "a batch may hold at most {} messages",
+            limits.batch
+        ))),
         Value::Array(items) => Ok(Incoming::Batch(items.into_iter().map(classify).collect())),
         Value::Object(_) => Ok(Incoming::Single(classify(value))),
         _ => Err(invalid_request("expected a JSON-RPC message object")),
+    }
+}
+
+fn check_limits(value: &Value, limits: &Limits, depth: usize) -> Result<(), Error> {
+    match value {
+        Value::String(s) if s.len() > limits.string_bytes => Err(invalid_request(&format!(
+            "a string is longer than {} bytes",
+            limits.string_bytes
+        ))),
+        Value::Array(_) | Value::Object(_) if depth >= limits.depth => Err(invalid_request(
+            &format!("nesting is deeper than {} levels", limits.depth),
+        )),
+        Value::Array(items) if items.len() > limits.array_items => Err(invalid_request(&format!(
+            "an array holds more than {} items",
+            limits.array_items
+        ))),
+        Value::Array(items) => items
+            .iter()
+            .try_for_each(|v| check_limits(v, limits, depth + 1)),
+        Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            if k.len() > limits.string_bytes {
+                return Err(invalid_request("an object key is too long"));
+            }
+            check_limits(v, limits, depth + 1)
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -233,6 +293,36 @@ mod tests {
         ] {
             assert!(matches!(one(body), Message::Invalid { .. }), "{body}");
         }
+    }
+
+    #[test]
+    fn limits_bound_depth_strings_arrays_and_batches() {
+        let limits = Limits {
+            depth: 4,
+            string_bytes: 8,
+            array_items: 3,
+            batch: 2,
+        };
+        let ok = br#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"a":[1,2]}}"#;
+        assert!(parse_with(ok, &limits).is_ok());
+        for body in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"a":{"b":{"c":{"d":1}}}}}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"a":"123456789"}}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"a":[1,2,3,4]}}"#,
+            r#"[{"jsonrpc":"2.0","method":"n"},{"jsonrpc":"2.0","method":"n"},{"jsonrpc":"2.0","method":"n"}]"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"123456789":1}}"#,
+        ] {
+            assert_eq!(
+                parse_with(body.as_bytes(), &limits)
+                    .unwrap_err()
+                    .code
+                    .code(),
+                -32600,
+                "{body}"
+            );
+        }
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(parse(deep.as_bytes()).is_err());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! logic over `http` types, tools); the binary adds the Fastly adapter. Everything here
 //! builds and is unit-tested on the host.
 
+pub mod auth;
 pub mod config;
 pub mod conformance;
 pub mod fanout;

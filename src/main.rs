@@ -5,45 +5,79 @@ mod edge;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    use mcp_edge::auth::{challenge, Principal};
     use mcp_edge::fanout::publish::FanoutApi;
     use mcp_edge::router::{route, Route};
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
     use mcp_edge::transport::{connection::ClientConnection, envelope, streamable_http, Endpoint};
     use mcp_edge::{mcp::server::Server, service};
 
-    // 1. The client's request, this deployment's settings, and what it offers. A plain
-    //    `fn main` (not `#[fastly::main]`): replies may stream or go to Fanout.
+    // 1. The request, this deployment's settings and tool sets, where it lives.
     let request = fastly::Request::from_client();
+    let log = edge::log::RequestLog::start(request.get_method_str(), request.get_path());
     let config = edge::config::load();
-    let sessions = edge::sessions::load(&config);
-    let api = edge::upstream::ApiBackend::new(&config.api_host);
     let http_sets = service::http_sets(&config);
-    let catalog = service::catalog(&config, &http_sets);
+    let host = request
+        .get_header_str("host")
+        .unwrap_or_default()
+        .to_string();
+    let site = edge::auth::resource(&config, &host);
+    let scopes = service::scopes_supported(&config, &http_sets);
+    let resource = site.info(&config, &scopes);
+    let mut client = edge::client::Client::default();
+    let route = route(request.get_path());
+
+    // 2. Who is calling: metadata and unknown paths need nobody; CORS preflights carry
+    //    no credentials; everything else authenticates, then is rate limited.
+    let principal = match route {
+        Route::ResourceMetadata => return client.respond(challenge::metadata_response(&resource)),
+        Route::NotFound => {
+            let reason = "Not Found: MCP is served at /mcp (Streamable HTTP) and /sse (legacy SSE)";
+            client.respond(envelope::refusal(http::StatusCode::NOT_FOUND, None, reason));
+            return log.finish(None, None, None, client.status);
+        }
+        _ if request.get_method() == fastly::http::Method::OPTIONS => Principal::nobody(),
+        _ => match edge::auth::principal(&config, &site, request.get_header_str("authorization")) {
+            Ok(principal) => principal,
+            Err(refusal) => {
+                let id = mcp_edge::jsonrpc::Id::Null;
+                client.respond(challenge::refusal_response(&refusal, &resource, id));
+                return log.finish(None, None, None, client.status);
+            }
+        },
+    };
+    if edge::rate_limit::over_limit(&principal.id(), config.rate_limit_rps) {
+        client.respond(envelope::too_many_requests(
+            edge::rate_limit::RETRY_AFTER_SECONDS,
+        ));
+        return log.finish(Some(&principal.name), None, None, client.status);
+    }
+
+    // 3. What this caller may use, and the dispatcher that serves it; tools reach the
+    //    API through backend `api` with the server's credentials, never the caller's.
+    let api = edge::upstream::ApiBackend::new(&config.api_host);
+    let catalog = service::catalog(&config, &http_sets, &principal);
     let info = service::server_info();
-    let page_size = config.page_size;
+    let (page_size, trace) = (config.page_size, Default::default());
     let server = Server {
         catalog: &catalog,
         info: &info,
         page_size,
         upstream: &api,
+        trace,
     };
+    let sessions = edge::sessions::load(&config);
     let endpoint = Endpoint {
         config: &config,
         server: &server,
         sessions: sessions.as_ref(),
+        principal: &principal,
+        resource: &resource,
     };
-    let mut client = edge::client::Client::default();
 
-    // 2. Route by path. Each transport checks the HTTP envelope, then the same
-    //    dispatcher answers the MCP messages; tools reach the API through backend `api`.
-    match route(request.get_path()) {
-        Route::StreamableHttp => {
-            let request = edge::request::into_http(request, config.max_body_bytes);
-            streamable_http::serve(&request, &endpoint, &mut client);
-        }
+    // 4. The transport: Streamable HTTP, or legacy SSE held by Fanout.
+    match route {
         Route::LegacySse => {
-            // 3. A client's GET /sse is handed to Fanout, which holds the stream and
-            //    calls back with a Grip-Sig; the callback gets the GRIP answer.
             let grip = edge::fanout::grip_verifier(&config);
             let head = edge::request::head_of(&request);
             if legacy_sse::sse(&head, &endpoint, &grip, &mut client) == SseOutcome::HandOff {
@@ -51,7 +85,6 @@ fn main() {
             }
         }
         Route::LegacyMessages => {
-            // 4. Messages for a legacy session: dispatch, publish replies to its stream.
             let request = edge::request::into_http(request, config.max_body_bytes);
             let service_id = edge::fanout::service_id();
             let mut publisher = FanoutApi {
@@ -60,12 +93,16 @@ fn main() {
             };
             legacy_sse::messages(&request, &endpoint, &mut publisher, &mut client);
         }
-        Route::NotFound => client.respond(envelope::refusal(
-            http::StatusCode::NOT_FOUND,
-            None,
-            "Not Found: MCP is served at /mcp (Streamable HTTP) and /sse (legacy SSE)",
-        )),
+        _ => {
+            let request = edge::request::into_http(request, config.max_body_bytes);
+            streamable_http::serve(&request, &endpoint, &mut client);
+        }
     }
+
+    // 5. One log line: who, what, outcome, time; never credentials or arguments.
+    let trace = server.trace.borrow();
+    let (method, tool) = (trace.method.as_deref(), trace.tool.as_deref());
+    log.finish(Some(&principal.name), method, tool, client.status);
 }
 
 /// The service only runs on Fastly Compute (wasm32-wasip1); the host build exists so the

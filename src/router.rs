@@ -9,6 +9,8 @@ pub enum Route {
     LegacySse,
     /// Legacy HTTP+SSE: where clients POST their messages.
     LegacyMessages,
+    /// RFC 9728 protected resource metadata (root and `/mcp` path forms).
+    ResourceMetadata,
     NotFound,
 }
 
@@ -17,6 +19,9 @@ pub fn route(path: &str) -> Route {
         "" | "/mcp" => Route::StreamableHttp,
         "/sse" => Route::LegacySse,
         "/messages" => Route::LegacyMessages,
+        "/.well-known/oauth-protected-resource" | "/.well-known/oauth-protected-resource/mcp" => {
+            Route::ResourceMetadata
+        }
         _ => Route::NotFound,
     }
 }
@@ -33,6 +38,14 @@ mod tests {
         assert_eq!(route("/mcpx"), Route::NotFound);
         assert_eq!(route("/sse"), Route::LegacySse);
         assert_eq!(route("/messages"), Route::LegacyMessages);
+        assert_eq!(
+            route("/.well-known/oauth-protected-resource/mcp"),
+            Route::ResourceMetadata
+        );
+        assert_eq!(
+            route("/.well-known/oauth-protected-resource"),
+            Route::ResourceMetadata
+        );
         assert_eq!(route("/favicon.ico"), Route::NotFound);
     }
 }

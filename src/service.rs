@@ -1,10 +1,11 @@
 //! What this deployment is: its identity and the tool sets its configuration enables.
 
+use crate::auth::Principal;
 use crate::config::Config;
 use crate::http_tools::{self, HttpToolSet};
 use crate::mcp::server::ServerInfo;
 use crate::registry::tool::Tool;
-use crate::registry::{Catalog, ToolSet};
+use crate::registry::{Catalog, Disabled, ToolSet};
 
 pub fn server_info() -> ServerInfo {
     ServerInfo {
@@ -62,26 +63,84 @@ fn synthetic_catalog(count: usize) -> String {
     serde_json::json!({ "tool_set": "bench", "tools": tools }).to_string()
 }
 
-/// Everything offered, in order: Rust tool sets, then declarative ones. Tools that change
-/// data are offered only for tool sets listed in `allow_writes`; the others are known
-/// but refuse to run, saying why.
-pub fn catalog<'a>(config: &Config, http_sets: &'a [HttpToolSet]) -> Catalog<'a> {
-    let mut catalog = Catalog::from_sets(&enabled_sets(config));
+/// Everything offered to `principal`, in order: Rust tool sets, then declarative ones.
+/// A tool is offered when the principal's grants cover its tool set and, for tools that
+/// change data, the set is in `allow_writes` and the grant includes writes. Other tools
+/// are known but refuse to run, saying why (and, for OAuth callers, which scope would
+/// allow them).
+pub fn catalog<'a>(
+    config: &Config,
+    http_sets: &'a [HttpToolSet],
+    principal: &Principal,
+) -> Catalog<'a> {
+    let mut catalog = Catalog::default();
+    for set in enabled_sets(config) {
+        if principal.may_use(set.name, false) {
+            catalog.add(set);
+        } else {
+            for tool in set.tools {
+                catalog
+                    .disabled
+                    .push(not_granted(tool.name, set.name, false));
+            }
+        }
+    }
     for set in http_sets {
         let writes_allowed = config.allow_writes.contains(&set.name);
         for tool in &set.tools {
-            if tool.writes() && !writes_allowed {
+            let name = tool.spec.name.as_str();
+            if !principal.may_use(&set.name, false) {
+                catalog.disabled.push(not_granted(name, &set.name, false));
+            } else if tool.writes() && !writes_allowed {
                 let reason = format!(
-                    "Tool '{}' is disabled on this server: it changes data, and writes for tool \
+                    "Tool '{name}' is disabled on this server: it changes data, and writes for tool \
                      set '{}' are off. An operator can enable them with allow_writes in the \
                      Config Store mcp_config.",
-                    tool.spec.name, set.name
+                    set.name
                 );
-                catalog.disabled.push((tool.spec.name.as_str(), reason));
+                catalog.disabled.push(Disabled {
+                    name,
+                    reason,
+                    scope: None,
+                });
+            } else if tool.writes() && !principal.may_use(&set.name, true) {
+                catalog.disabled.push(not_granted(name, &set.name, true));
             } else {
                 catalog.tools.push(tool as &dyn Tool);
             }
         }
     }
     catalog
+}
+
+fn not_granted<'a>(name: &'a str, set: &str, write: bool) -> Disabled<'a> {
+    let scope = if write {
+        format!("mcp:{set}:write")
+    } else {
+        format!("mcp:{set}")
+    };
+    let what = if write { "change data with" } else { "use" };
+    Disabled {
+        name,
+        reason: format!(
+            "Tool '{name}' is not permitted for this client: its credentials do not allow it to \
+             {what} tool set '{set}' (OAuth scope {scope})."
+        ),
+        scope: Some(scope),
+    }
+}
+
+/// The OAuth scopes the enabled tool sets define (RFC 9728 `scopes_supported`).
+pub fn scopes_supported(config: &Config, http_sets: &[HttpToolSet]) -> Vec<String> {
+    let mut scopes: Vec<String> = enabled_sets(config)
+        .iter()
+        .map(|s| format!("mcp:{}", s.name))
+        .collect();
+    for set in http_sets {
+        scopes.push(format!("mcp:{}", set.name));
+        if set.tools.iter().any(|t| t.writes()) {
+            scopes.push(format!("mcp:{}:write", set.name));
+        }
+    }
+    scopes
 }

@@ -52,7 +52,7 @@ async function openSession() {
   assert.equal(stream.response.status, 200);
   assert.match(stream.response.headers.get('content-type'), /^text\/event-stream/);
   const first = event(await stream.next((b) => b.includes('event: endpoint')));
-  assert.match(first.data, /^\/messages\?sessionId=l1\.[0-9a-f]+\.sse\.[0-9a-f]{32}\.[0-9a-f]{64}$/);
+  assert.match(first.data, /^\/messages\?sessionId=l1\.[0-9a-f]+\.[0-9a-f]{32}\.[0-9a-f]{32}\.[0-9a-f]{64}$/);
   return { ...stream, endpoint: new URL(first.data, stack.base).toString(), sessionId: first.data.split('=')[1] };
 }
 
@@ -121,7 +121,7 @@ test('bad session ids: missing or malformed 400, unknown or tampered 404', async
     [`${stack.base}/messages?sessionId=abc`, 400],
     [`${stack.base}/messages?sessionId=${encodeURIComponent('l1.0.sse.00.<script>')}`, 400],
     [`${stack.base}/messages?sessionId=${session.sessionId.replace(/.$/, (c) => (c === '0' ? '1' : '0'))}`, 404],
-    [`${stack.base}/messages?sessionId=${session.sessionId.replace('.sse.', '.xyz.')}`, 404],
+    [`${stack.base}/messages?sessionId=${session.sessionId.replace(/^(l1\.[0-9a-f]+\.)[0-9a-f]/, '$1f')}`, 404],
   ];
   for (const [url, status] of cases) {
     const res = await post(url, ping);

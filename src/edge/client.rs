@@ -9,6 +9,8 @@ use std::io::Write;
 #[derive(Default)]
 pub struct Client {
     stream: Option<StreamingBody>,
+    /// The status sent, for the request log (0 until something is sent).
+    pub status: u16,
 }
 
 fn to_fastly<B>(response: http::Response<B>) -> (Response, B) {
@@ -22,6 +24,7 @@ fn to_fastly<B>(response: http::Response<B>) -> (Response, B) {
 
 impl ClientConnection for Client {
     fn respond(&mut self, response: http::Response<Vec<u8>>) {
+        self.status = response.status().as_u16();
         let (mut out, body) = to_fastly(response);
         if !body.is_empty() {
             out.set_body(body);
@@ -30,6 +33,7 @@ impl ClientConnection for Client {
     }
 
     fn start_stream(&mut self, head: http::Response<()>) {
+        self.status = head.status().as_u16();
         let (out, ()) = to_fastly(head);
         self.stream = Some(out.stream_to_client());
     }

@@ -1,9 +1,12 @@
 //! The thin Fastly adapter: converting requests, sending responses, reading stores.
 //! Only this module (and main.rs) may name `fastly` types.
 
+pub mod auth;
 pub mod client;
 pub mod config;
 pub mod fanout;
+pub mod log;
+pub mod rate_limit;
 pub mod request;
 pub mod secrets;
 pub mod sessions;

@@ -10,6 +10,7 @@ use jsonrpc_core::Output;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use std::cell::RefCell;
 
 /// Who this server says it is in the initialize result.
 pub struct ServerInfo {
@@ -29,6 +30,15 @@ pub struct Server<'a> {
     pub page_size: usize,
     /// The HTTP API tools act on.
     pub upstream: &'a dyn Upstream,
+    /// What this request dispatched, for the request log.
+    pub trace: RefCell<Trace>,
+}
+
+/// The MCP method and tool of the last request dispatched (never arguments).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Trace {
+    pub method: Option<String>,
+    pub tool: Option<String>,
 }
 
 impl Server<'_> {
@@ -36,6 +46,13 @@ impl Server<'_> {
     /// response is returned.
     pub fn handle(&self, request: Request, notifier: &mut dyn Notifier) -> Output {
         let params = request.params.as_ref();
+        if let Ok(mut trace) = self.trace.try_borrow_mut() {
+            trace.method = Some(request.method.clone());
+            trace.tool = (request.method == "tools/call")
+                .then(|| params.and_then(|p| p.get("name")).and_then(Value::as_str))
+                .flatten()
+                .map(|name| name.chars().take(64).collect());
+        }
         let result = self.dispatch(&request.method, params, notifier);
         jsonrpc::response(request.id, result)
     }
@@ -63,8 +80,9 @@ impl Server<'_> {
             }
             "tools/call" if !catalog.tools.is_empty() => {
                 let CallParams { name, arguments } = parse(params)?;
-                if let Some((_, reason)) = catalog.disabled.iter().find(|(n, _)| *n == name) {
-                    return Ok(crate::registry::tool::ToolResult::error(reason.clone()).to_json());
+                if let Some(disabled) = catalog.disabled.iter().find(|d| d.name == name) {
+                    let result = crate::registry::tool::ToolResult::error(disabled.reason.clone());
+                    return Ok(result.to_json());
                 }
                 let tool = catalog
                     .tool(&name)
@@ -130,6 +148,16 @@ impl Server<'_> {
                 data: None,
             }),
         }
+    }
+
+    /// The OAuth scope a tools/call needs but the caller lacks, if that is the case.
+    pub fn scope_needed(&self, request: &Request) -> Option<&str> {
+        if request.method != "tools/call" {
+            return None;
+        }
+        let name = request.params.as_ref()?.get("name")?.as_str()?;
+        let disabled = self.catalog.disabled.iter().find(|d| d.name == name)?;
+        disabled.scope.as_deref()
     }
 
     fn has_resources(&self) -> bool {

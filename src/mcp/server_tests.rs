@@ -17,13 +17,14 @@ fn run(conformance: bool, page_size: usize, method: &str, params: Value) -> (Val
         conformance,
         ..defaults
     };
-    let catalog = service::catalog(&config, &[]);
+    let catalog = service::catalog(&config, &[], &crate::auth::Principal::local());
     let info = service::server_info();
     let server = Server {
         catalog: &catalog,
         info: &info,
         page_size,
         upstream: &crate::upstream::NoUpstream,
+        trace: Default::default(),
     };
     let message = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
     let crate::jsonrpc::Message::Request(request) = crate::jsonrpc::classify(message) else {
@@ -454,7 +455,7 @@ fn synthetic_bench_tools_page_through_tools_list() {
         ..crate::config::Config::default()
     };
     let sets = service::http_sets(&config);
-    let catalog = service::catalog(&config, &sets);
+    let catalog = service::catalog(&config, &sets, &crate::auth::Principal::local());
     assert_eq!(catalog.tools.len(), 120);
     assert_eq!(catalog.tools[119].name(), "bench_tool_0119");
 }

@@ -28,9 +28,17 @@ pub struct Catalog<'a> {
     pub resources: Vec<&'a ResourceDef>,
     pub templates: Vec<&'a TemplateDef>,
     pub prompts: Vec<&'a PromptDef>,
-    /// Tools that exist but are switched off here (guarded writes), with the reason a
-    /// call gets.
-    pub disabled: Vec<(&'a str, String)>,
+    /// Tools that exist but may not run for this request (guarded writes, tools the
+    /// caller's grants do not cover): a call gets `reason` as an isError result.
+    pub disabled: Vec<Disabled<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disabled<'a> {
+    pub name: &'a str,
+    pub reason: String,
+    /// The OAuth scope that would allow it (a 403 insufficient_scope for OAuth callers).
+    pub scope: Option<String>,
 }
 
 impl<'a> Catalog<'a> {

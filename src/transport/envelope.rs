@@ -72,6 +72,16 @@ pub fn refusal(status: StatusCode, id: Option<Id>, reason: &str) -> Response<Vec
     error_response(status, id.unwrap_or(Id::Null), error)
 }
 
+/// 429 with Retry-After: the caller is over its rate limit.
+pub fn too_many_requests(retry_after_seconds: u64) -> Response<Vec<u8>> {
+    let reason = format!("Too Many Requests: retry after {retry_after_seconds} seconds");
+    let mut response = refusal(StatusCode::TOO_MANY_REQUESTS, None, &reason);
+    if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 pub fn error_response(status: StatusCode, id: Id, error: Error) -> Response<Vec<u8>> {
     json_response(
         status,

@@ -20,9 +20,6 @@ use crate::mcp::server::Server;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 
-/// The label legacy session ids carry.
-const LABEL: &str = "sse";
-
 /// What the edge must do with a `/sse` request.
 #[derive(Debug, PartialEq, Eq)]
 pub enum SseOutcome {
@@ -75,7 +72,8 @@ fn open_stream(endpoint: &Endpoint, conn: &mut dyn ClientConnection) {
     let Some(sessions) = endpoint.sessions else {
         return conn.respond(unavailable());
     };
-    let id = sessions.issue(Kind::LegacySse, LABEL);
+    // The session is bound to its principal: its id carries the principal's id.
+    let id = sessions.issue(Kind::LegacySse, &endpoint.principal.id());
     let Some(session) = sessions.verify(Kind::LegacySse, &id) else {
         return conn.respond(unavailable());
     };
@@ -164,10 +162,14 @@ fn post_message(
         let reason = "Not Found: unknown or expired session; reconnect to /sse";
         return refusal(StatusCode::NOT_FOUND, None, reason);
     };
+    if session.label != endpoint.principal.id() {
+        let reason = "Forbidden: this session belongs to another client";
+        return refusal(StatusCode::FORBIDDEN, None, reason);
+    }
     if let Err((status, reason)) = check_json_body(req, endpoint.config) {
         return refusal(status, None, reason);
     }
-    let incoming = match jsonrpc::parse(req.body()) {
+    let incoming = match jsonrpc::parse_with(req.body(), &endpoint.config.limits) {
         Ok(incoming) => incoming,
         Err(error) => return error_response(StatusCode::BAD_REQUEST, Id::Null, error),
     };
@@ -175,6 +177,9 @@ fn post_message(
     let mut stream = SessionStream::new(publisher, channel(&session.nonce));
     let (response, reply_id) = match incoming {
         Incoming::Single(Message::Request(request)) => {
+            if let Some(refusal) = endpoint.scope_refusal(&request) {
+                return refusal;
+            }
             let id = request.id.clone();
             let output = server.handle(request, &mut stream);
             (jsonrpc::to_bytes(&output), id)
@@ -235,7 +240,7 @@ fn session_id(req: &Request<Vec<u8>>) -> Option<&str> {
         .filter(|id| !id.is_empty())
 }
 
-/// Ids are `<tag>.<hex>.<label>.<hex>.<hex>` in URL-safe ASCII.
+/// Ids are `<tag>.<hex>.<principal hex>.<hex>.<hex>` in URL-safe ASCII.
 fn looks_like_session_id(id: &str) -> bool {
     id.len() <= 256
         && id.split('.').count() == 5

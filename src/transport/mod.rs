@@ -10,7 +10,10 @@ pub mod session_stream;
 pub mod sse;
 pub mod streamable_http;
 
+use crate::auth::challenge::{refusal_response, ResourceInfo};
+use crate::auth::{Principal, PrincipalKind, Refusal};
 use crate::config::Config;
+use crate::jsonrpc::{Id, Request};
 use crate::mcp::server::Server;
 use session::Sessions;
 
@@ -21,4 +24,27 @@ pub struct Endpoint<'a> {
     pub server: &'a Server<'a>,
     /// `None` when no session key is configured.
     pub sessions: Option<&'a Sessions>,
+    /// Who is calling (already authenticated).
+    pub principal: &'a Principal,
+    /// Where clients learn how to authenticate (for 403 insufficient_scope).
+    pub resource: &'a ResourceInfo<'a>,
+}
+
+impl Endpoint<'_> {
+    /// A 403 `insufficient_scope` when an OAuth caller asks for a tool its token's scopes
+    /// do not cover (other callers get an isError result from the dispatcher instead).
+    pub fn scope_refusal(&self, request: &Request) -> Option<http::Response<Vec<u8>>> {
+        if self.principal.kind != PrincipalKind::OAuth {
+            return None;
+        }
+        let scope = self.server.scope_needed(request)?;
+        let refusal = Refusal {
+            status: 403,
+            error: Some("insufficient_scope"),
+            description: format!("this tool needs the scope {scope}"),
+            scope: Some(scope.to_string()),
+        };
+        let id: Id = request.id.clone();
+        Some(refusal_response(&refusal, self.resource, id))
+    }
 }

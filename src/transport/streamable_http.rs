@@ -86,12 +86,15 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
             }
         },
     };
-    let incoming = match jsonrpc::parse(req.body()) {
+    let incoming = match jsonrpc::parse_with(req.body(), &endpoint.config.limits) {
         Ok(incoming) => incoming,
         Err(error) => return reply.send(error_response(StatusCode::BAD_REQUEST, Id::Null, error)),
     };
     match incoming {
         Incoming::Single(Message::Request(request)) => {
+            if let Some(refusal) = endpoint.scope_refusal(&request) {
+                return reply.send(refusal);
+            }
             let initialize = request.method == "initialize";
             let output = server.handle(request, reply);
             if let (true, Some(sessions), Output::Success(success)) =

@@ -48,7 +48,7 @@ fn request(method: Method, changes: &[(&str, &str)], body: &str) -> Request<Vec<
 }
 
 fn serve_with(config: &Config, req: &Request<Vec<u8>>, sessions: Option<&Sessions>) -> Recorded {
-    let catalog = crate::service::catalog(config, &[]);
+    let catalog = crate::service::catalog(config, &[], &crate::auth::Principal::local());
     let info = crate::service::server_info();
     let page_size = config.page_size;
     let server = Server {
@@ -56,11 +56,22 @@ fn serve_with(config: &Config, req: &Request<Vec<u8>>, sessions: Option<&Session
         info: &info,
         page_size,
         upstream: &crate::upstream::NoUpstream,
+        trace: Default::default(),
+    };
+    let principal = crate::auth::Principal::local();
+    let resource = crate::auth::challenge::ResourceInfo {
+        resource: "http://localhost:7676/mcp",
+        metadata_url: "http://localhost:7676/.well-known/oauth-protected-resource/mcp",
+        authorization_servers: &[],
+        scopes_supported: &[],
+        oauth: false,
     };
     let endpoint = Endpoint {
         config,
         server: &server,
         sessions,
+        principal: &principal,
+        resource: &resource,
     };
     let mut conn = Recorded::default();
     serve(req, &endpoint, &mut conn);

@@ -1,0 +1,407 @@
+//! Arbitrary bytes as the body of a Streamable HTTP POST, through the whole pure stack:
+//! origin and header checks, session ids, `jsonrpc::parse`, the MCP dispatcher and the
+//! tools (conformance fixtures plus the `fastly` and `backoffice` HTTP tool sets, writes
+//! allowed, with no API behind them). The first byte picks header variants; the rest is
+//! the body. `jsonrpc::parse` is also checked directly on the same body.
+//!
+//! Checked on every input, besides "no panic":
+//! - the reply is complete and its status is never 5xx;
+//! - a 4xx body is one JSON-RPC error response (`"jsonrpc": "2.0"`, integer code,
+//!   string message);
+//! - a 200 application/json body is a JSON-RPC response or an array of them, answering
+//!   the request (same id) or the batch (one output per request or invalid member, in
+//!   order); an SSE reply is notifications followed by the response(s);
+//! - 202 has an empty body;
+//! - with acceptable headers, malformed JSON is a 400 carrying -32700, and a request is
+//!   answered 200 (or refused 400 with -32600 when it breaks a parse limit);
+//! - `parse` fails with -32700 exactly when the body is not JSON, otherwise -32600, and
+//!   a batch classifies every member.
+
+#![no_main]
+
+use http::{Method, Request};
+use libfuzzer_sys::fuzz_target;
+use mcp_edge::config::{Config, Mode};
+use mcp_edge::jsonrpc::{self, Incoming, Message};
+use mcp_edge::mcp::server::{Server, ServerInfo};
+use mcp_edge::transport::connection::Recorded;
+use mcp_edge::transport::session::{Kind, Sessions};
+use mcp_edge::transport::{streamable_http, Endpoint};
+use serde_json::Value;
+
+const NOW: u64 = 1_700_000_000;
+const KEY: &[u8] = b"fuzz-session-key-0123456789abcdef";
+
+/// The conformance tools that pause 50 ms per step (std::thread::sleep) to mimic real
+/// work; inputs naming them are skipped so executions stay fast (the sleeps would also
+/// trip libFuzzer's slow-unit reports). The diagnostics set, whose payload tool can build
+/// 4 MiB replies, is off for the same reason.
+const SLOW_TOOLS: [&[u8]; 2] = [b"test_tool_with_progress", b"test_tool_with_logging"];
+
+/// Everything the endpoint borrows, built once per process (catalog loading parses and
+/// compiles the HTTP tool sets' schemas) and leaked so it lives for `'static`.
+struct Fixture {
+    config: &'static Config,
+    server: Server<'static>,
+    sessions: Sessions,
+    /// A session id this key issued (sent by some header variants).
+    session_id: String,
+}
+
+fn fixture() -> Fixture {
+    let config: &'static Config = Box::leak(Box::new(Config {
+        mode: Mode::Local,
+        conformance: true,
+        diagnostics: false,
+        tool_sets: vec!["fastly".into(), "backoffice".into()],
+        allow_writes: vec!["fastly".into(), "backoffice".into()],
+        ..Config::default()
+    }));
+    let http_sets = Box::leak(Box::new(mcp_edge::service::http_sets(config)));
+    assert_eq!(http_sets.len(), 2, "both shipped catalogs must load");
+    let catalog = Box::leak(Box::new(mcp_edge::service::catalog(config, http_sets)));
+    let info: &'static ServerInfo = Box::leak(Box::new(mcp_edge::service::server_info()));
+    let sessions = Sessions::new(KEY.to_vec(), NOW, [7; 16], 3600).expect("a 32-byte key");
+    let session_id = sessions.issue(Kind::StreamableHttp, "2025-11-25");
+    Fixture {
+        config,
+        server: Server {
+            catalog,
+            info,
+            page_size: config.page_size,
+            upstream: &mcp_edge::upstream::NoUpstream,
+        },
+        sessions,
+        session_id,
+    }
+}
+
+thread_local! {
+    static FIXTURE: Fixture = fixture();
+}
+
+/// The header variants one byte selects.
+struct Variant {
+    /// `MCP-Protocol-Version`: absent, two supported versions, or an unsupported one.
+    version: Option<&'static str>,
+    accept: &'static str,
+    content_type: &'static str,
+    /// `Mcp-Session-Id`: none, the issued one, or a forged one.
+    session: Session,
+    /// A loopback browser origin (allowed in local mode).
+    origin: bool,
+}
+
+enum Session {
+    None,
+    Valid,
+    Forged,
+}
+
+impl Variant {
+    fn from_byte(b: u8) -> Variant {
+        Variant {
+            version: [None, Some("2025-03-26"), Some("2025-11-25"), Some("1999-01-01")]
+                [usize::from(b & 3)],
+            accept: [
+                "application/json, text/event-stream",
+                "*/*",
+                "text/event-stream;q=0.5, application/*",
+                "application/json",
+            ][usize::from((b >> 2) & 3)],
+            content_type: ["application/json", "Application/JSON; charset=utf-8"]
+                [usize::from((b >> 4) & 1)],
+            session: match (b >> 5) & 3 {
+                1 => Session::Valid,
+                3 => Session::Forged,
+                _ => Session::None,
+            },
+            origin: b & 0x80 != 0,
+        }
+    }
+
+    /// Whether the transport should get past its header checks to the body.
+    fn acceptable(&self) -> bool {
+        self.version != Some("1999-01-01")
+            && self.accept != "application/json"
+            && !matches!(self.session, Session::Forged)
+    }
+
+    fn batching(&self) -> bool {
+        matches!(self.version, None | Some("2025-03-26"))
+    }
+}
+
+fn request(variant: &Variant, fixture: &Fixture, body: &[u8]) -> Request<Vec<u8>> {
+    let mut builder = Request::builder()
+        .method(Method::POST)
+        .uri("/mcp")
+        .header("host", "localhost:7676")
+        .header("accept", variant.accept)
+        .header("content-type", variant.content_type);
+    if let Some(version) = variant.version {
+        builder = builder.header("mcp-protocol-version", version);
+    }
+    match variant.session {
+        Session::None => {}
+        Session::Valid => builder = builder.header("mcp-session-id", &fixture.session_id),
+        Session::Forged => {
+            let forged = format!("{}0", &fixture.session_id[..fixture.session_id.len() - 1]);
+            let forged = if forged == fixture.session_id {
+                forged.replace('0', "1")
+            } else {
+                forged
+            };
+            builder = builder.header("mcp-session-id", forged);
+        }
+    }
+    if variant.origin {
+        builder = builder.header("origin", "http://localhost:6274");
+    }
+    builder.body(body.to_vec()).expect("valid request parts")
+}
+
+fn slow(body: &[u8]) -> bool {
+    let named = |text: &[u8]| {
+        SLOW_TOOLS
+            .iter()
+            .any(|name| text.windows(name.len()).any(|w| w == *name))
+    };
+    if named(body) {
+        return true;
+    }
+    // "\u0070" spells "p": compare the unescaped form too.
+    body.contains(&b'\\')
+        && serde_json::from_slice::<Value>(body)
+            .map(|v| named(v.to_string().as_bytes()))
+            .unwrap_or(false)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, body)) = data.split_first() else {
+        return;
+    };
+    let parsed = check_parse(body);
+    if slow(body) {
+        return;
+    }
+    FIXTURE.with(|fixture| {
+        let variant = Variant::from_byte(first);
+        let req = request(&variant, fixture, body);
+        let endpoint = Endpoint {
+            config: fixture.config,
+            server: &fixture.server,
+            sessions: Some(&fixture.sessions),
+        };
+        let mut conn = Recorded::default();
+        streamable_http::serve(&req, &endpoint, &mut conn);
+        check_reply(&conn, &variant, &parsed);
+    });
+});
+
+/// `jsonrpc::parse` on its own: error codes and batch classification.
+fn check_parse(body: &[u8]) -> Result<Incoming, i64> {
+    let json = serde_json::from_slice::<Value>(body);
+    match jsonrpc::parse(body) {
+        Err(error) => {
+            let code = error.code.code();
+            match &json {
+                Err(_) => assert_eq!(code, -32700, "malformed JSON must be a parse error"),
+                Ok(_) => assert_eq!(code, -32600, "valid JSON refused: {}", error.message),
+            }
+            Err(code)
+        }
+        Ok(incoming) => {
+            let value = json.expect("parse accepted a body serde_json rejects");
+            match (&incoming, &value) {
+                (Incoming::Single(message), Value::Object(_)) => {
+                    check_message(message, &value);
+                }
+                (Incoming::Batch(messages), Value::Array(items)) => {
+                    assert!(!items.is_empty(), "an empty batch was accepted");
+                    assert_eq!(messages.len(), items.len(), "batch members lost or added");
+                    for (message, item) in messages.iter().zip(items) {
+                        check_message(message, item);
+                    }
+                }
+                _ => panic!("parse shape {incoming:?} does not match the JSON {value}"),
+            }
+            Ok(incoming)
+        }
+    }
+}
+
+/// A classified message against the JSON it came from.
+fn check_message(message: &Message, value: &Value) {
+    match message {
+        Message::Request(request) => {
+            assert_eq!(value["jsonrpc"], "2.0");
+            assert_eq!(value["method"], request.method.as_str());
+            assert_ne!(request.id, jsonrpc::Id::Null, "a request with a null id");
+            assert_eq!(serde_json::to_value(&request.id).ok().as_ref(), value.get("id"));
+            assert_eq!(request.params.is_some(), !value["params"].is_null());
+        }
+        Message::Notification { method, .. } => {
+            assert_eq!(value["jsonrpc"], "2.0");
+            assert_eq!(value["method"], method.as_str());
+            assert!(value.get("id").is_none(), "a notification with an id");
+        }
+        Message::Response => {
+            assert!(value.get("method").is_none() && value.get("id").is_some());
+        }
+        Message::Invalid { .. } => {}
+    }
+}
+
+fn check_reply(conn: &Recorded, variant: &Variant, parsed: &Result<Incoming, i64>) {
+    assert!(conn.finished, "the reply was left unfinished");
+    let head = conn.head.as_ref().expect("no response head");
+    let status = head.status.as_u16();
+    assert!(status < 500, "status {status} for a client's input");
+    let content_type = head
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+
+    if status >= 400 {
+        assert!(!conn.streamed, "an error after the stream started");
+        let body: Value = serde_json::from_slice(&conn.body).expect("error body is not JSON");
+        check_output(&body);
+        assert!(body.get("error").is_some(), "status {status} without an error: {body}");
+        if variant.acceptable() {
+            match parsed {
+                Err(-32700) => {
+                    assert_eq!(status, 400);
+                    assert_eq!(body["error"]["code"], -32700);
+                }
+                Ok(Incoming::Single(Message::Request(_))) => {
+                    // Only a parse limit stricter than the default may refuse a request.
+                    assert_eq!(status, 400, "a request refused with {status}: {body}");
+                    assert_eq!(body["error"]["code"], -32600);
+                }
+                _ => {}
+            }
+        }
+        return;
+    }
+    assert!(
+        variant.acceptable(),
+        "status {status} past headers that must be refused"
+    );
+    match status {
+        202 => {
+            assert!(conn.body.is_empty(), "202 with a body");
+            assert!(parsed.is_ok(), "202 for a body parse refused: {parsed:?}");
+            let messages = match parsed {
+                Ok(Incoming::Single(message)) => std::slice::from_ref(message),
+                Ok(Incoming::Batch(messages)) => messages.as_slice(),
+                Err(_) => &[],
+            };
+            for message in messages {
+                assert!(
+                    matches!(message, Message::Notification { .. } | Message::Response),
+                    "202 although {message:?} needs an answer"
+                );
+            }
+        }
+        200 if conn.streamed => {
+            assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+            // Notifications as they happened, then the response(s) at the end.
+            let messages = sse_messages(&conn.body);
+            let split = messages
+                .iter()
+                .position(|m| m.get("method").is_none())
+                .expect("a stream without a response");
+            let (notifications, responses) = messages.split_at(split);
+            for n in notifications {
+                assert_eq!(n["jsonrpc"], "2.0", "{n}");
+                assert!(n["method"].is_string(), "{n}");
+            }
+            match parsed {
+                Ok(Incoming::Batch(_)) => {
+                    check_answer(&Value::Array(responses.to_vec()), parsed, variant)
+                }
+                _ => {
+                    assert_eq!(responses.len(), 1, "one request, several responses");
+                    check_answer(&responses[0], parsed, variant);
+                }
+            }
+        }
+        200 => {
+            assert!(content_type.starts_with("application/json"), "{content_type}");
+            let body: Value = serde_json::from_slice(&conn.body).expect("200 body is not JSON");
+            check_answer(&body, parsed, variant);
+        }
+        _ => panic!("unexpected status {status}"),
+    }
+}
+
+/// The response (or batch of responses) ending a 200 reply, against the request.
+fn check_answer(body: &Value, parsed: &Result<Incoming, i64>, variant: &Variant) {
+    match body {
+        Value::Array(outputs) => {
+            assert!(!outputs.is_empty(), "an empty batch reply");
+            outputs.iter().for_each(check_output);
+            if let Ok(Incoming::Batch(messages)) = parsed {
+                assert!(variant.batching(), "a batch answered in a version without batches");
+                let answered: Vec<&Message> = messages
+                    .iter()
+                    .filter(|m| matches!(m, Message::Request(_) | Message::Invalid { .. }))
+                    .collect();
+                assert_eq!(outputs.len(), answered.len(), "one output per request");
+                for (output, message) in outputs.iter().zip(answered) {
+                    let id = match message {
+                        Message::Request(request) => serde_json::to_value(&request.id).ok(),
+                        Message::Invalid { id, .. } => serde_json::to_value(id).ok(),
+                        _ => unreachable!(),
+                    };
+                    assert_eq!(output.get("id"), id.as_ref(), "batch outputs out of order");
+                }
+            } else {
+                panic!("an array reply to a single message: {parsed:?}");
+            }
+        }
+        _ => {
+            check_output(body);
+            match parsed {
+                Ok(Incoming::Single(Message::Request(request))) => {
+                    let id = serde_json::to_value(&request.id).ok();
+                    assert_eq!(body.get("id"), id.as_ref(), "the answer has another id");
+                }
+                other => panic!("a single 200 answer to {other:?}"),
+            }
+        }
+    }
+}
+
+/// One JSON-RPC 2.0 response: an id and exactly one of result and error.
+fn check_output(output: &Value) {
+    assert_eq!(output["jsonrpc"], "2.0", "{output}");
+    assert!(output.get("id").is_some(), "a response without an id: {output}");
+    match (output.get("result"), output.get("error")) {
+        (Some(_), None) => {}
+        (None, Some(error)) => {
+            assert!(error["code"].is_i64(), "{output}");
+            assert!(error["message"].is_string(), "{output}");
+        }
+        _ => panic!("a response needs exactly one of result and error: {output}"),
+    }
+}
+
+/// The JSON messages of an SSE body (`event: message` + `data:` lines).
+fn sse_messages(body: &[u8]) -> Vec<Value> {
+    let text = std::str::from_utf8(body).expect("SSE is not UTF-8");
+    assert!(text.ends_with("\n\n"), "an unterminated event");
+    text.split("\n\n")
+        .filter(|event| !event.is_empty())
+        .map(|event| {
+            let data: Vec<&str> = event
+                .lines()
+                .filter_map(|line| line.strip_prefix("data: "))
+                .collect();
+            assert!(event.starts_with("event: message\n"), "{event:?}");
+            serde_json::from_str(&data.join("\n")).expect("SSE data is not JSON")
+        })
+        .collect()
+}

@@ -1,0 +1,117 @@
+//! API keys: clients send `Authorization: Bearer <key>`; the Secret Store holds only
+//! SHA-256 hashes of the keys (`api_keys`), each with a name and the tool sets it may
+//! use. Every stored hash is compared in constant time, so timing tells nothing about
+//! which key or how much of it matched.
+
+use super::{Grant, Principal, PrincipalKind};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// One entry of the `api_keys` secret (a JSON array of these).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyEntry {
+    pub name: String,
+    /// Lowercase hex SHA-256 of the key.
+    pub sha256: String,
+    /// Tool sets this key may use.
+    pub tool_sets: Vec<String>,
+    /// Tool sets whose data-changing tools this key may run.
+    #[serde(default)]
+    pub write_sets: Vec<String>,
+}
+
+/// The principal of a presented key, if a stored hash matches.
+pub fn authenticate(presented: &str, entries_json: &str) -> Option<Principal> {
+    let entries: Vec<KeyEntry> = serde_json::from_str(entries_json).ok()?;
+    let digest = Sha256::digest(presented.as_bytes());
+    let mut found = None;
+    for entry in &entries {
+        let Some(stored) = unhex32(&entry.sha256) else {
+            continue;
+        };
+        if constant_time_eq(&stored, digest.as_slice()) && found.is_none() {
+            found = Some(entry);
+        }
+    }
+    found.map(|entry| Principal {
+        kind: PrincipalKind::ApiKey,
+        name: entry.name.clone(),
+        grants: entry
+            .tool_sets
+            .iter()
+            .map(|set| Grant {
+                tool_set: set.clone(),
+                write: entry.write_sets.contains(set),
+            })
+            .collect(),
+        scopes: Vec::new(),
+    })
+}
+
+fn unhex32(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Equality whose time depends only on the lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The hex SHA-256 to store for a key (used by tests and documented for operators).
+pub fn hash_key(key: &str) -> String {
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries() -> String {
+        serde_json::json!([
+            { "name": "librechat", "sha256": hash_key("k-one"), "tool_sets": ["fastly"] },
+            { "name": "ops", "sha256": hash_key("k-two"), "tool_sets": ["fastly", "backoffice"], "write_sets": ["backoffice"] },
+            { "name": "broken", "sha256": "zz", "tool_sets": [] }
+        ])
+        .to_string()
+    }
+
+    #[test]
+    fn keys_match_by_hash_and_carry_their_grants() {
+        let p = authenticate("k-two", &entries()).unwrap();
+        assert_eq!(p.name, "ops");
+        assert!(p.may_use("backoffice", true));
+        assert!(p.may_use("fastly", false));
+        assert!(!p.may_use("fastly", true));
+        let q = authenticate("k-one", &entries()).unwrap();
+        assert!(!q.may_use("backoffice", false));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_stores_are_refused() {
+        assert!(authenticate("k-three", &entries()).is_none());
+        assert!(authenticate("", &entries()).is_none());
+        assert!(authenticate("k-one", "not json").is_none());
+        assert!(
+            authenticate(&hash_key("k-one"), &entries()).is_none(),
+            "the hash is not the key"
+        );
+    }
+
+    #[test]
+    fn constant_time_eq_is_equality() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,127 @@
+//! The HTTP side of refusals and the RFC 9728 protected resource metadata.
+
+use super::Refusal;
+use crate::jsonrpc::{self, Error, ErrorCode, Id};
+use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::{Response, StatusCode};
+use serde_json::json;
+
+/// Where a client finds how to authenticate (RFC 9728).
+pub struct ResourceInfo<'a> {
+    /// The canonical resource URL (the OAuth audience), e.g. `https://mcp.example.com/mcp`.
+    pub resource: &'a str,
+    /// URL of the metadata document (`resource_metadata` in WWW-Authenticate).
+    pub metadata_url: &'a str,
+    pub authorization_servers: &'a [String],
+    pub scopes_supported: &'a [String],
+    /// Whether OAuth is one of the methods (else no metadata is advertised).
+    pub oauth: bool,
+}
+
+/// 401 or 403 with `WWW-Authenticate` and a JSON-RPC error body.
+pub fn refusal_response(refusal: &Refusal, info: &ResourceInfo, id: Id) -> Response<Vec<u8>> {
+    let mut params = Vec::new();
+    if info.oauth {
+        params.push(format!("resource_metadata=\"{}\"", info.metadata_url));
+    } else {
+        params.push("realm=\"mcp\"".to_string());
+    }
+    if let Some(error) = refusal.error {
+        params.push(format!("error=\"{error}\""));
+        params.push(format!(
+            "error_description=\"{}\"",
+            refusal.description.replace('"', "'")
+        ));
+    }
+    if let Some(scope) = &refusal.scope {
+        params.push(format!("scope=\"{scope}\""));
+    }
+    let challenge = format!("Bearer {}", params.join(", "));
+    let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::UNAUTHORIZED);
+    let error = Error {
+        code: ErrorCode::InvalidRequest,
+        message: format!(
+            "{}: {}",
+            status.canonical_reason().unwrap_or("Refused"),
+            refusal.description
+        ),
+        data: None,
+    };
+    let mut response = Response::new(jsonrpc::to_bytes(&jsonrpc::response(id, Err(error))));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        headers.insert(WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+/// The protected resource metadata document.
+pub fn metadata_response(info: &ResourceInfo) -> Response<Vec<u8>> {
+    let body = json!({
+        "resource": info.resource,
+        "authorization_servers": info.authorization_servers,
+        "scopes_supported": info.scopes_supported,
+        "bearer_methods_supported": ["header"],
+        "resource_name": "MCP server on Fastly Compute",
+    });
+    let mut response = Response::new(body.to_string().into_bytes());
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
+    headers.insert(
+        http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(oauth: bool) -> ResourceInfo<'static> {
+        ResourceInfo {
+            resource: "https://mcp.example.com/mcp",
+            metadata_url: "https://mcp.example.com/.well-known/oauth-protected-resource/mcp",
+            authorization_servers: &[],
+            scopes_supported: &[],
+            oauth,
+        }
+    }
+
+    #[test]
+    fn challenges_name_the_metadata_and_the_error() {
+        let refusal = Refusal::unauthorized(Some("invalid_token"), "expired");
+        let response = refusal_response(&refusal, &info(true), Id::Null);
+        assert_eq!(response.status(), 401);
+        let header = response.headers()[WWW_AUTHENTICATE].to_str().unwrap();
+        assert_eq!(
+            header,
+            "Bearer resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\", error=\"invalid_token\", error_description=\"expired\""
+        );
+        let scope = Refusal {
+            status: 403,
+            error: Some("insufficient_scope"),
+            description: "needs mcp:fastly:write".into(),
+            scope: Some("mcp:fastly:write".into()),
+        };
+        let response = refusal_response(&scope, &info(true), Id::Num(3));
+        assert_eq!(response.status(), 403);
+        assert!(response.headers()[WWW_AUTHENTICATE]
+            .to_str()
+            .unwrap()
+            .ends_with("scope=\"mcp:fastly:write\""));
+        let keys_only = refusal_response(
+            &Refusal::unauthorized(None, "authentication required"),
+            &info(false),
+            Id::Null,
+        );
+        assert_eq!(
+            keys_only.headers()[WWW_AUTHENTICATE],
+            "Bearer realm=\"mcp\""
+        );
+    }
+}

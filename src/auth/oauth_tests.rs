@@ -1,0 +1,174 @@
+use super::*;
+use ct_codecs::Encoder;
+
+const ISSUER: &str = "https://auth.example.com";
+const AUDIENCE: &str = "https://mcp.example.com/mcp";
+
+fn b64(bytes: &[u8]) -> String {
+    ct_codecs::Base64UrlSafeNoPadding::encode_to_string(bytes).unwrap()
+}
+
+fn es256_jwk(key: &ES256KeyPair, kid: &str) -> Value {
+    let compressed = key.public_key().to_bytes();
+    let point = jwt_simple::algorithms::P256PublicKey::from_bytes(&compressed)
+        .unwrap()
+        .to_bytes_uncompressed();
+    serde_json::json!({ "kty": "EC", "crv": "P-256", "kid": kid, "x": b64(&point[1..33]), "y": b64(&point[33..65]) })
+}
+
+struct Fixture {
+    key: ES256KeyPair,
+    jwks: String,
+}
+
+fn fixture() -> Fixture {
+    let key = ES256KeyPair::generate().with_key_id("k1");
+    let jwks = serde_json::json!({ "keys": [es256_jwk(&key, "k1")] }).to_string();
+    Fixture { key, jwks }
+}
+
+fn settings(f: &Fixture) -> OAuthSettings<'_> {
+    OAuthSettings {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        jwks: &f.jwks,
+    }
+}
+
+fn token(
+    f: &Fixture,
+    scope: &str,
+    tweak: impl FnOnce(JWTClaims<ScopeClaims>) -> JWTClaims<ScopeClaims>,
+) -> String {
+    let custom = ScopeClaims {
+        scope: Some(scope.into()),
+        scp: None,
+    };
+    let claims = Claims::with_custom_claims(custom, Duration::from_secs(300))
+        .with_issuer(ISSUER)
+        .with_audience(AUDIENCE)
+        .with_subject("agent-7");
+    f.key.sign(tweak(claims)).unwrap()
+}
+
+#[test]
+fn a_valid_token_becomes_a_principal_with_scoped_grants() {
+    let f = fixture();
+    let p = authenticate(
+        &token(&f, "mcp:fastly mcp:backoffice:write openid", |c| c),
+        &settings(&f),
+    )
+    .unwrap();
+    assert_eq!(p.name, "agent-7");
+    assert_eq!(p.kind, PrincipalKind::OAuth);
+    assert!(p.may_use("fastly", false) && !p.may_use("fastly", true));
+    assert!(p.may_use("backoffice", true));
+    assert!(!p.may_use("conformance", false));
+}
+
+#[test]
+fn wrong_audience_issuer_expiry_or_key_are_refused() {
+    let f = fixture();
+    let s = settings(&f);
+    let cases = [
+        token(&f, "mcp:fastly", |c| {
+            c.with_audience("https://other.example.com/mcp")
+        }),
+        token(&f, "mcp:fastly", |c| {
+            c.with_issuer("https://evil.example.com")
+        }),
+        token(&f, "mcp:fastly", |mut c| {
+            let past = Clock::now_since_epoch() - Duration::from_secs(3600);
+            c.issued_at = Some(past);
+            c.expires_at = Some(past + Duration::from_secs(60));
+            c
+        }),
+        token(&f, "mcp:fastly", |mut c| {
+            c.invalid_before = Some(Clock::now_since_epoch() + Duration::from_secs(3600));
+            c
+        }),
+        token(&f, "mcp:fastly", |mut c| {
+            c.expires_at = None;
+            c
+        }),
+    ];
+    for (i, t) in cases.iter().enumerate() {
+        assert!(authenticate(t, &s).is_err(), "case {i}");
+    }
+    let other = Fixture {
+        key: ES256KeyPair::generate().with_key_id("k1"),
+        jwks: f.jwks.clone(),
+    };
+    assert!(
+        authenticate(&token(&other, "mcp:fastly", |c| c), &s).is_err(),
+        "signed by another key"
+    );
+    assert!(authenticate("a.b.c", &s).is_err());
+    assert!(authenticate("not a token", &s).is_err());
+}
+
+#[test]
+fn alg_none_and_hs256_confusion_are_refused() {
+    let f = fixture();
+    let s = settings(&f);
+    let claims =
+        format!(r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","exp":9999999999,"scope":"mcp:fastly"}}"#);
+    let none = format!(
+        "{}.{}.",
+        b64(br#"{"alg":"none","kid":"k1"}"#),
+        b64(claims.as_bytes())
+    );
+    assert!(authenticate(&none, &s).is_err());
+    // HS256 keyed with the public JWK text: must not verify against an EC key.
+    let hs = HS256Key::from_bytes(f.jwks.as_bytes()).with_key_id("k1");
+    let forged = hs
+        .authenticate(
+            Claims::create(Duration::from_secs(60))
+                .with_issuer(ISSUER)
+                .with_audience(AUDIENCE),
+        )
+        .unwrap();
+    assert!(authenticate(&forged, &s).is_err());
+}
+
+#[test]
+fn rs256_keys_from_the_jwks_verify() {
+    let key = RS256KeyPair::generate(2048).unwrap().with_key_id("r1");
+    let c = key.public_key().to_components();
+    let jwks = serde_json::json!({ "keys": [{ "kty": "RSA", "kid": "r1", "n": b64(&c.n), "e": b64(&c.e) }] }).to_string();
+    let s = OAuthSettings {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        jwks: &jwks,
+    };
+    let claims = Claims::with_custom_claims(
+        ScopeClaims {
+            scope: None,
+            scp: Some(vec!["mcp:fastly".into()]),
+        },
+        Duration::from_secs(60),
+    )
+    .with_issuer(ISSUER)
+    .with_audience(AUDIENCE);
+    let p = authenticate(&key.sign(claims).unwrap(), &s).unwrap();
+    assert!(p.may_use("fastly", false));
+}
+
+#[test]
+fn a_missing_or_broken_jwks_refuses_everything() {
+    let f = fixture();
+    let t = token(&f, "mcp:fastly", |c| c);
+    for jwks in [
+        "",
+        "{}",
+        r#"{"keys":[]}"#,
+        r#"{"keys":[{"kty":"EC","kid":"k1","crv":"P-256","x":"!","y":"!"}]}"#,
+    ] {
+        let s = OAuthSettings {
+            issuer: ISSUER,
+            audience: AUDIENCE,
+            jwks,
+        };
+        assert!(authenticate(&t, &s).is_err(), "{jwks}");
+    }
+}
