@@ -121,7 +121,7 @@ test('bad session ids: missing or malformed 400, unknown or tampered 404', async
     [`${stack.base}/messages?sessionId=abc`, 400],
     [`${stack.base}/messages?sessionId=${encodeURIComponent('l1.0.sse.00.<script>')}`, 400],
     [`${stack.base}/messages?sessionId=${session.sessionId.replace(/.$/, (c) => (c === '0' ? '1' : '0'))}`, 404],
-    [`${stack.base}/messages?sessionId=${session.sessionId.replace(/^(l1\.[0-9a-f]+\.)[0-9a-f]/, '$1f')}`, 404],
+    [`${stack.base}/messages?sessionId=${session.sessionId.replace(/^(l1\.[0-9a-f]+\.)([0-9a-f])/, (_, head, c) => head + (c === 'f' ? 'e' : 'f'))}`, 404],
   ];
   for (const [url, status] of cases) {
     const res = await post(url, ping);

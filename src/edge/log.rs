@@ -43,8 +43,9 @@ impl RequestLog {
             "status": status,
             "duration_ms": (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
         });
+        // One write is one log message: format first, then write once.
         if let Ok(mut endpoint) = Endpoint::try_from_name("mcp_log") {
-            let _ = writeln!(endpoint, "{line}");
+            let _ = endpoint.write_all(line.to_string().as_bytes());
         }
     }
 }

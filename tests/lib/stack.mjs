@@ -63,6 +63,7 @@ const randomKey = () => randomBytes(32).toString('hex');
  *              Fanout's callback then fails verification
  *   config     { key: value } overrides of the Config Store mcp_config (e.g.
  *              { allow_writes: '' } to see guarded writes refused)
+ *   env        more environment for Viceroy (e.g. MCP_API_KEYS for the api_keys secret)
  *   verbose    Pushpin at log level 3
  * Returns { base, port, mcp, sse, pushpinHttp, pushpinPublish, apiDouble, apiPublish,
  *           serviceId, ports, secrets, manifest, dir, logs, stop }.
@@ -71,7 +72,7 @@ const randomKey = () => randomBytes(32).toString('hex');
  * stop() is idempotent: it kills every child (and what they started) and removes the
  * temp dir; an exit hook does the same if the process dies without calling it.
  */
-export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, serviceGripKey, config = {}, verbose = false } = {}) {
+export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, serviceGripKey, config = {}, env = {}, verbose = false } = {}) {
   const secrets = {
     sessionKey: given.sessionKey ?? process.env.MCP_SESSION_KEY ?? randomKey(),
     apiToken: given.apiToken ?? process.env.MCP_API_TOKEN ?? randomKey(),
@@ -82,7 +83,7 @@ export async function startStack({ extraArgs = [], secrets: given = {}, serviceA
   // time can race for one; such a clash is detected and the stack retried on new ports.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, config, verbose });
+      return await startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, config, env, verbose });
     } catch (err) {
       const clash = err.code === 'EADDRINUSE' || /Address already in use|EADDRINUSE/.test(err.message);
       if (!clash || attempt >= 3) throw err;
@@ -90,7 +91,7 @@ export async function startStack({ extraArgs = [], secrets: given = {}, serviceA
   }
 }
 
-async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, config, verbose }) {
+async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, config, env, verbose }) {
   const viceroyBin = process.env.VICEROY || 'viceroy';
   const wasm = process.env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
   const serviceId = LOCAL_SERVICE_ID; // what Viceroy puts in FASTLY_SERVICE_ID
@@ -156,6 +157,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
           MCP_API_TOKEN: serviceApiToken ?? secrets.apiToken,
           MCP_GRIP_KEY: serviceGripKey ?? secrets.gripKey,
           MCP_BACKOFFICE_TOKEN: secrets.backofficeToken,
+          ...env,
         },
         onLine: logLine('viceroy'),
       },
