@@ -79,6 +79,7 @@ fn text(result: &Value) -> String {
 fn shipped_catalogs_are_valid_and_describe_every_tool() {
     for (name, json) in CATALOGS {
         let loaded = load(json).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_schemas(&loaded).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(loaded.name, name);
         for tool in &loaded.tools {
             let d = tool.describe();
@@ -117,6 +118,12 @@ fn malformed_catalogs_are_refused() {
     assert!(broken("/tools/0/inputSchema/type", json!("array")).contains("object schema"));
     assert!(broken("/tools/0/request/path", json!("a/{id}")).contains("start with '/'"));
     assert!(broken("/tools/0/description", json!("short")).contains("description"));
+    let mut bad_schema = base.clone();
+    bad_schema["tools"][0]["inputSchema"]["properties"]["id"]["type"] = json!("no-such-type");
+    let loaded = load(&bad_schema.to_string()).unwrap();
+    assert!(check_schemas(&loaded)
+        .unwrap_err()
+        .contains("not a valid JSON Schema"));
     assert!(broken(
         "/tools/0/request",
         json!({"method":"GET","path":"/a/{id}","query":{"q":"{zz}"}})
