@@ -39,3 +39,15 @@ if [ ! -x tests/node_modules/.bin/fastly ] || [ ! -x "${NODE}" ] \
   # @fastly/cli-* entries).
   (cd tests && npm install --no-audit --no-fund)
 fi
+
+# The fuzz target (scripts/fuzz.sh) builds with cargo-fuzz, which needs a nightly
+# toolchain (unstable coverage-instrumentation flags); cargo-fuzz itself builds on the
+# pinned one.
+if ! rustup toolchain list | grep -q '^nightly-'; then
+  echo "setup: installing the nightly Rust toolchain (for cargo-fuzz)"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  echo "setup: installing cargo-fuzz 0.13.2"
+  cargo "+${TOOLCHAIN}" install cargo-fuzz --version 0.13.2 --locked
+fi

@@ -9,5 +9,7 @@ cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 echo "== host unit tests"
 cargo test --lib --quiet
+echo "== fuzz (60 s)"
+scripts/fuzz.sh 60
 echo "== integration tests (wasm under Viceroy)"
 exec "${NODE}" --test --test-concurrency=2 tests/*.test.mjs

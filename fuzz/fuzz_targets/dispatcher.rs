@@ -1,7 +1,7 @@
 //! Arbitrary bytes as the body of a Streamable HTTP POST, through the whole pure stack:
 //! origin and header checks, session ids, `jsonrpc::parse`, the MCP dispatcher and the
 //! tools (conformance fixtures plus the `fastly` and `backoffice` HTTP tool sets, writes
-//! allowed, with no API behind them). The first byte picks header variants; the rest is
+//! allowed, against a simulated API). The first byte picks header variants; the rest is
 //! the body. `jsonrpc::parse` is also checked directly on the same body.
 //!
 //! Checked on every input, besides "no panic":
@@ -11,22 +11,27 @@
 //! - a 200 application/json body is a JSON-RPC response or an array of them, answering
 //!   the request (same id) or the batch (one output per request or invalid member, in
 //!   order); an SSE reply is notifications followed by the response(s);
-//! - 202 has an empty body;
-//! - with acceptable headers, malformed JSON is a 400 carrying -32700, and a request is
-//!   answered 200 (or refused 400 with -32600 when it breaks a parse limit);
-//! - `parse` fails with -32700 exactly when the body is not JSON, otherwise -32600, and
-//!   a batch classifies every member.
+//! - 202 has an empty body and acknowledges only notifications and responses;
+//! - with acceptable headers, a body `parse_with(config.limits)` refuses is a 400 with
+//!   the same error code, a single request always gets a 200, and refused headers never
+//!   reach the dispatcher;
+//! - `parse` fails with -32700 exactly when the body is not JSON, otherwise -32600; a
+//!   batch keeps every member, and each request or notification matches its JSON.
 
 #![no_main]
 
 use http::{Method, Request};
 use libfuzzer_sys::fuzz_target;
+use mcp_edge::auth::challenge::ResourceInfo;
+use mcp_edge::auth::Principal;
 use mcp_edge::config::{Config, Mode};
-use mcp_edge::jsonrpc::{self, Incoming, Message};
+use mcp_edge::http_tools::HttpToolSet;
+use mcp_edge::jsonrpc::{self, Incoming, Limits, Message};
 use mcp_edge::mcp::server::{Server, ServerInfo};
 use mcp_edge::transport::connection::Recorded;
 use mcp_edge::transport::session::{Kind, Sessions};
 use mcp_edge::transport::{streamable_http, Endpoint};
+use mcp_edge::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};
 use serde_json::Value;
 
 const NOW: u64 = 1_700_000_000;
@@ -38,46 +43,124 @@ const KEY: &[u8] = b"fuzz-session-key-0123456789abcdef";
 /// 4 MiB replies, is off for the same reason.
 const SLOW_TOOLS: [&[u8]; 2] = [b"test_tool_with_progress", b"test_tool_with_logging"];
 
-/// Everything the endpoint borrows, built once per process (catalog loading parses and
-/// compiles the HTTP tool sets' schemas) and leaked so it lives for `'static`.
+/// What every execution shares, built once per process: loading the HTTP tool sets
+/// parses their catalogs and compiles their schemas. Catalog and server are assembled
+/// per execution from these, as the edge does per request (a few pointer copies).
 struct Fixture {
-    config: &'static Config,
-    server: Server<'static>,
+    config: Config,
+    http_sets: Vec<HttpToolSet>,
+    info: ServerInfo,
     sessions: Sessions,
+    /// Local mode without authentication: every tool set is usable.
+    principal: Principal,
     /// A session id this key issued (sent by some header variants).
     session_id: String,
 }
 
 fn fixture() -> Fixture {
-    let config: &'static Config = Box::leak(Box::new(Config {
+    let config = Config {
         mode: Mode::Local,
         conformance: true,
         diagnostics: false,
         tool_sets: vec!["fastly".into(), "backoffice".into()],
         allow_writes: vec!["fastly".into(), "backoffice".into()],
         ..Config::default()
-    }));
-    let http_sets = Box::leak(Box::new(mcp_edge::service::http_sets(config)));
+    };
+    let http_sets = mcp_edge::service::http_sets(&config);
     assert_eq!(http_sets.len(), 2, "both shipped catalogs must load");
-    let catalog = Box::leak(Box::new(mcp_edge::service::catalog(config, http_sets)));
-    let info: &'static ServerInfo = Box::leak(Box::new(mcp_edge::service::server_info()));
     let sessions = Sessions::new(KEY.to_vec(), NOW, [7; 16], 3600).expect("a 32-byte key");
     let session_id = sessions.issue(Kind::StreamableHttp, "2025-11-25");
     Fixture {
         config,
-        server: Server {
-            catalog,
-            info,
-            page_size: config.page_size,
-            upstream: &mcp_edge::upstream::NoUpstream,
-        },
+        http_sets,
+        info: mcp_edge::service::server_info(),
         sessions,
+        principal: Principal::local(),
         session_id,
     }
 }
 
 thread_local! {
     static FIXTURE: Fixture = fixture();
+}
+
+const RESOURCE: ResourceInfo<'static> = ResourceInfo {
+    resource: "http://localhost:7676/mcp",
+    metadata_url: "http://localhost:7676/.well-known/oauth-protected-resource/mcp",
+    authorization_servers: &[],
+    scopes_supported: &[],
+    oauth: false,
+};
+
+/// The API behind the HTTP tools, simulated so tool calls get past the credential lookup
+/// (`NoUpstream` has no secrets, so every HTTP tool would stop there) into request
+/// rendering, version resolution and the shaping of answers. Each request must stay on
+/// the API's host (a path, never a URL); the answer is a function of the request, so
+/// inputs reach error statuses, a timeout, long multi-byte text to page through with
+/// `offset`, and lists over the tools' size caps.
+struct FuzzUpstream;
+
+impl Upstream for FuzzUpstream {
+    fn send(&self, request: UpstreamRequest) -> Result<UpstreamResponse, UpstreamError> {
+        let target = &request.path_and_query;
+        assert!(
+            target.starts_with('/') && !target.starts_with("//"),
+            "an upstream request not relative to the API: {target:?}"
+        );
+        assert!(
+            target.parse::<http::uri::PathAndQuery>().is_ok(),
+            "an upstream request with an invalid path: {target:?}"
+        );
+        let hash = target
+            .bytes()
+            .chain(request.body.iter().flatten().copied())
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
+        let mut headers = http::HeaderMap::new();
+        let (status, body) = match hash % 8 {
+            0 => (
+                404,
+                br#"{"msg":"Record not found","detail":"Cannot find service"}"#.to_vec(),
+            ),
+            1 => {
+                headers.insert("retry-after", http::HeaderValue::from_static("30"));
+                (429, br#"{"msg":"Too many requests"}"#.to_vec())
+            }
+            2 => (503, b"<html>upstream down \xff\xfe</html>".to_vec()),
+            3 => return Err(UpstreamError::Timeout),
+            _ => (200, answer(target, request.body.as_deref())),
+        };
+        Ok(UpstreamResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn secret(&self, key: &str) -> Option<String> {
+        Some(format!("fuzz-{key}"))
+    }
+}
+
+/// A successful answer shaped like what the tool's response spec selects.
+fn answer(target: &str, body: Option<&[u8]>) -> Vec<u8> {
+    let path = target.split('?').next().unwrap_or(target);
+    let value = if path.ends_with("/details") {
+        serde_json::json!({ "id": "svc", "name": "é", "active_version": { "number": 3 } })
+    } else if path.ends_with("/generated_vcl") {
+        // 40 KB of 1- to 4-byte characters: more than the tool's 16 KiB window.
+        serde_json::json!({ "content": "vcl é € 😀 ".repeat(2000) })
+    } else if path.starts_with("/stats/") {
+        let row = serde_json::json!({ "requests": 1, "hits": 2, "region": "ünïcode" });
+        serde_json::json!({ "status": "success", "data": vec![row; 600] })
+    } else if let Some(body) = body {
+        let echo: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        serde_json::json!({ "status": "ok", "echo": echo })
+    } else {
+        serde_json::json!([{ "id": "a", "path": target }, { "id": "b" }])
+    };
+    value.to_string().into_bytes()
 }
 
 /// The header variants one byte selects.
@@ -101,8 +184,12 @@ enum Session {
 impl Variant {
     fn from_byte(b: u8) -> Variant {
         Variant {
-            version: [None, Some("2025-03-26"), Some("2025-11-25"), Some("1999-01-01")]
-                [usize::from(b & 3)],
+            version: [
+                None,
+                Some("2025-03-26"),
+                Some("2025-11-25"),
+                Some("1999-01-01"),
+            ][usize::from(b & 3)],
             accept: [
                 "application/json, text/event-stream",
                 "*/*",
@@ -181,17 +268,36 @@ fuzz_target!(|data: &[u8]| {
     let Some((&first, body)) = data.split_first() else {
         return;
     };
-    let parsed = check_parse(body);
-    if slow(body) {
-        return;
-    }
     FIXTURE.with(|fixture| {
+        // `parse` on its own, then with the limits the transport applies (the same unless
+        // the configuration changes them); the latter predicts what the reply must be.
+        let limits = fixture.config.limits;
+        let default = check_parse(body, jsonrpc::parse(body), &Limits::default());
+        let parsed = if limits == Limits::default() {
+            default
+        } else {
+            check_parse(body, jsonrpc::parse_with(body, &limits), &limits)
+        };
+        if slow(body) {
+            return;
+        }
         let variant = Variant::from_byte(first);
         let req = request(&variant, fixture, body);
+        let catalog =
+            mcp_edge::service::catalog(&fixture.config, &fixture.http_sets, &fixture.principal);
+        let server = Server {
+            catalog: &catalog,
+            info: &fixture.info,
+            page_size: fixture.config.page_size,
+            upstream: &FuzzUpstream,
+            trace: Default::default(),
+        };
         let endpoint = Endpoint {
-            config: fixture.config,
-            server: &fixture.server,
+            config: &fixture.config,
+            server: &server,
             sessions: Some(&fixture.sessions),
+            principal: &fixture.principal,
+            resource: &RESOURCE,
         };
         let mut conn = Recorded::default();
         streamable_http::serve(&req, &endpoint, &mut conn);
@@ -199,10 +305,14 @@ fuzz_target!(|data: &[u8]| {
     });
 });
 
-/// `jsonrpc::parse` on its own: error codes and batch classification.
-fn check_parse(body: &[u8]) -> Result<Incoming, i64> {
+/// What `parse` made of a body: error codes and batch classification.
+fn check_parse(
+    body: &[u8],
+    result: Result<Incoming, jsonrpc::Error>,
+    limits: &Limits,
+) -> Result<Incoming, i64> {
     let json = serde_json::from_slice::<Value>(body);
-    match jsonrpc::parse(body) {
+    match result {
         Err(error) => {
             let code = error.code.code();
             match &json {
@@ -219,6 +329,7 @@ fn check_parse(body: &[u8]) -> Result<Incoming, i64> {
                 }
                 (Incoming::Batch(messages), Value::Array(items)) => {
                     assert!(!items.is_empty(), "an empty batch was accepted");
+                    assert!(items.len() <= limits.batch, "a batch over the limit");
                     assert_eq!(messages.len(), items.len(), "batch members lost or added");
                     for (message, item) in messages.iter().zip(items) {
                         check_message(message, item);
@@ -238,7 +349,10 @@ fn check_message(message: &Message, value: &Value) {
             assert_eq!(value["jsonrpc"], "2.0");
             assert_eq!(value["method"], request.method.as_str());
             assert_ne!(request.id, jsonrpc::Id::Null, "a request with a null id");
-            assert_eq!(serde_json::to_value(&request.id).ok().as_ref(), value.get("id"));
+            assert_eq!(
+                serde_json::to_value(&request.id).ok().as_ref(),
+                value.get("id")
+            );
             assert_eq!(request.params.is_some(), !value["params"].is_null());
         }
         Message::Notification { method, .. } => {
@@ -268,17 +382,18 @@ fn check_reply(conn: &Recorded, variant: &Variant, parsed: &Result<Incoming, i64
         assert!(!conn.streamed, "an error after the stream started");
         let body: Value = serde_json::from_slice(&conn.body).expect("error body is not JSON");
         check_output(&body);
-        assert!(body.get("error").is_some(), "status {status} without an error: {body}");
+        assert!(
+            body.get("error").is_some(),
+            "status {status} without an error: {body}"
+        );
         if variant.acceptable() {
             match parsed {
-                Err(-32700) => {
+                Err(code) => {
                     assert_eq!(status, 400);
-                    assert_eq!(body["error"]["code"], -32700);
+                    assert_eq!(body["error"]["code"], *code);
                 }
-                Ok(Incoming::Single(Message::Request(_))) => {
-                    // Only a parse limit stricter than the default may refuse a request.
-                    assert_eq!(status, 400, "a request refused with {status}: {body}");
-                    assert_eq!(body["error"]["code"], -32600);
+                Ok(Incoming::Single(Message::Request(request))) => {
+                    panic!("{request:?} refused with {status}: {body}")
                 }
                 _ => {}
             }
@@ -306,7 +421,10 @@ fn check_reply(conn: &Recorded, variant: &Variant, parsed: &Result<Incoming, i64
             }
         }
         200 if conn.streamed => {
-            assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+            assert!(
+                content_type.starts_with("text/event-stream"),
+                "{content_type}"
+            );
             // Notifications as they happened, then the response(s) at the end.
             let messages = sse_messages(&conn.body);
             let split = messages
@@ -329,7 +447,10 @@ fn check_reply(conn: &Recorded, variant: &Variant, parsed: &Result<Incoming, i64
             }
         }
         200 => {
-            assert!(content_type.starts_with("application/json"), "{content_type}");
+            assert!(
+                content_type.starts_with("application/json"),
+                "{content_type}"
+            );
             let body: Value = serde_json::from_slice(&conn.body).expect("200 body is not JSON");
             check_answer(&body, parsed, variant);
         }
@@ -344,7 +465,10 @@ fn check_answer(body: &Value, parsed: &Result<Incoming, i64>, variant: &Variant)
             assert!(!outputs.is_empty(), "an empty batch reply");
             outputs.iter().for_each(check_output);
             if let Ok(Incoming::Batch(messages)) = parsed {
-                assert!(variant.batching(), "a batch answered in a version without batches");
+                assert!(
+                    variant.batching(),
+                    "a batch answered in a version without batches"
+                );
                 let answered: Vec<&Message> = messages
                     .iter()
                     .filter(|m| matches!(m, Message::Request(_) | Message::Invalid { .. }))
@@ -378,7 +502,10 @@ fn check_answer(body: &Value, parsed: &Result<Incoming, i64>, variant: &Variant)
 /// One JSON-RPC 2.0 response: an id and exactly one of result and error.
 fn check_output(output: &Value) {
     assert_eq!(output["jsonrpc"], "2.0", "{output}");
-    assert!(output.get("id").is_some(), "a response without an id: {output}");
+    assert!(
+        output.get("id").is_some(),
+        "a response without an id: {output}"
+    );
     match (output.get("result"), output.get("error")) {
         (Some(_), None) => {}
         (None, Some(error)) => {
