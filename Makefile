@@ -1,5 +1,5 @@
 # `make serve` and `make test` install what is missing first (scripts/setup.sh).
-.PHONY: setup build serve test lint clean
+.PHONY: setup build serve test lint clean bench
 
 WASM := target/wasm32-wasip1/release/mcp-edge.wasm
 
@@ -15,6 +15,10 @@ serve: build
 
 test: build
 	@scripts/test.sh
+
+# Not part of `make test`: mcp-edge vs an empty handler, the TS SDK and rmcp (bench/README.md).
+bench: build
+	@bench/run.sh
 
 lint:
 	cargo fmt --check

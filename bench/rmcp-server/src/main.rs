@@ -17,6 +17,7 @@ use rmcp::{
     },
     ErrorData, RoleServer, ServerHandler,
 };
+use axum::serve::ListenerExt;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -170,7 +171,14 @@ async fn main() {
         config,
     );
     let router = axum::Router::new().nest_service("/mcp", service);
-    let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
+    // TCP_NODELAY, as Node's http server sets by default: without it a streamed (SSE)
+    // reply's small writes wait on Nagle + delayed ACK (~40 ms).
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .expect("bind")
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
     eprintln!("rmcp bench server listening on http://{addr}/mcp ({synthetic} synthetic tools)");
     axum::serve(listener, router)
         .with_graceful_shutdown(async {

@@ -1,0 +1,615 @@
+#!/usr/bin/env node
+// `make bench`: the same MCP workload against four servers on loopback, driven by wrk
+// in a separate process, then the legacy SSE round trip and a soak of held streams.
+//
+//   mcp-edge   this project's release wasm under Viceroy (tests/lib/stack.mjs: Pushpin,
+//              the api double and Viceroy on free ports)
+//   floor      an empty Fastly handler (bench/floor) under the same Viceroy: a fixed 200
+//              reply of the size of a tools/call reply
+//   ts-sdk     the official TypeScript SDK, stateless Streamable HTTP (bench/ts-server)
+//   rmcp       the official Rust SDK, stateless Streamable HTTP, native (bench/rmcp-server)
+//
+// Writes bench/results.md (the tables printed at the end) and bench/results.json (every
+// number). Exits 1 when a row had errors, a legacy SSE check failed or the soak lost
+// events. bench/README.md lists the knobs (BENCH_QUICK=1, durations, pinning).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { freePort, spawnGroup, waitForPorts } from '../local/proc.mjs';
+import { startStack } from '../tests/lib/stack.mjs';
+import { roundTrips, sequentialPosts, soak } from './lib/legacy-sse.mjs';
+import { summarize } from './lib/stats.mjs';
+import { runWrk } from './lib/wrk.mjs';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(BENCH, '..');
+const NODE = process.execPath;
+const startedAt = performance.now();
+
+// ---- knobs -------------------------------------------------------------------------
+const env = process.env;
+const QUICK = env.BENCH_QUICK === '1';
+const DURATION = Number(env.BENCH_DURATION || (QUICK ? 2 : 8)); // s per main-matrix run
+const SCALE_DURATION = Number(env.BENCH_SCALE_DURATION || (QUICK ? 1 : 4)); // s per scaling run
+const WARMUP = Number(env.BENCH_WARMUP || (QUICK ? 1 : 2)); // s per target, not recorded
+const CONCURRENCY = (env.BENCH_CONCURRENCY || '1,8,64').split(',').map(Number);
+const SCALE_CONCURRENCY = 8;
+const TOOL_COUNTS = (env.BENCH_TOOL_COUNTS || '10,100,1000').split(',').map(Number);
+const SIZES = (env.BENCH_SIZES || '1024,8192,32768,61440').split(',').map(Number);
+const RT_N = Number(env.BENCH_RT_N || (QUICK ? 50 : 200));
+const SOAK_SESSIONS = Number(env.BENCH_SOAK_SESSIONS || (QUICK ? 200 : 1000));
+const ONLY = env.BENCH_TARGETS ? new Set(env.BENCH_TARGETS.split(',')) : null;
+const NPROC = os.availableParallelism();
+// Pinning: servers (this process and its children) on one core, wrk on the other, so
+// the load generator does not steal the server's CPU and every server gets one core.
+const PIN = env.BENCH_PIN !== '0' && NPROC >= 2;
+const SERVER_CPU = env.BENCH_SERVER_CPU || '1';
+const LOAD_CPU = PIN ? env.BENCH_LOAD_CPU || '0' : null;
+
+const RMCP_BIN = path.join(BENCH, 'rmcp-server/target/release/bench-rmcp-server');
+const FLOOR_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/release/bench-floor.wasm');
+const EDGE_WASM = env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
+const VICEROY = env.VICEROY || 'viceroy';
+
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+
+if (PIN) {
+  // All threads of this process; children (Viceroy, Pushpin, node, rmcp) inherit it.
+  execFileSync('taskset', ['-a', '-p', '-c', SERVER_CPU, String(process.pid)], { stdio: 'ignore' });
+}
+
+// ---- the workload --------------------------------------------------------------------
+const PROTOCOL = '2025-11-25';
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012';
+/** The tail of diagnostics_payload's text for `bytes`, as it appears inside JSON. */
+function payloadTail(bytes) {
+  let text = '';
+  for (let line = 0; text.length < bytes; line += 1) text += `${String(line).padStart(8, '0')}${LETTERS}\n`;
+  text = text.slice(0, bytes);
+  return JSON.stringify(text.slice(-48)).slice(1, -1);
+}
+const call = (name, args, meta) => ({
+  jsonrpc: '2.0', id: 1, method: 'tools/call',
+  params: { name, arguments: args, ...(meta ? { _meta: meta } : {}) },
+});
+const SCENARIOS = {
+  initialize: {
+    label: 'initialize',
+    body: { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: PROTOCOL, capabilities: {}, clientInfo: { name: 'bench', version: '1.0' } } },
+    expect: [`"protocolVersion":"${PROTOCOL}"`],
+    contentType: 'application/json',
+  },
+  list: {
+    label: 'tools/list',
+    body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    expect: ['"diagnostics_payload"', '"bench_progress"'],
+    contentType: 'application/json',
+  },
+  call: {
+    label: 'tools/call 1 KB (JSON)',
+    body: call('diagnostics_payload', { bytes: 1024 }),
+    expect: ['"structuredContent":{"bytes":1024}', payloadTail(1024)],
+    contentType: 'application/json',
+  },
+  progress: {
+    label: 'tools/call + 3 progress (SSE)',
+    body: call('bench_progress', { steps: 3 }, { progressToken: 'bench' }),
+    expect: ['"progress":3', '"progressToken":"bench"', payloadTail(1024)],
+    contentType: 'text/event-stream',
+    progress: 3,
+    // Without bench_progress: diagnostics_payload with a progressToken (a JSON reply).
+    fallback: {
+      label: 'tools/call + progressToken (JSON reply: no bench_progress tool)',
+      body: call('diagnostics_payload', { bytes: 1024 }, { progressToken: 'bench' }),
+      expect: [payloadTail(1024)],
+      contentType: 'application/json',
+    },
+  },
+};
+const listScenario = (n) => ({
+  label: `tools/list, ${n} (+2) tools`,
+  body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+  expect: ['"bench_progress"', `"bench_tool_${String(n - 1).padStart(4, '0')}"`],
+  contentType: 'application/json',
+});
+const sizeScenario = (bytes) => ({
+  label: `tools/call ${bytes} B (JSON)`,
+  body: call('diagnostics_payload', { bytes }),
+  expect: [`"structuredContent":{"bytes":${bytes}}`, payloadTail(bytes)],
+  contentType: 'application/json',
+});
+
+// ---- targets -------------------------------------------------------------------------
+function capture(name) {
+  const lines = [];
+  return {
+    lines,
+    onLine: (line) => {
+      lines.push(`${name}| ${line}`);
+      if (lines.length > 400) lines.shift();
+    },
+  };
+}
+
+async function startProcess(name, command, args, { port, extraEnv = {} }) {
+  const out = capture(name);
+  const proc = spawnGroup(command, args, { cwd: ROOT, env: { ...process.env, ...extraEnv }, onLine: out.onLine });
+  try {
+    await waitForPorts([port], { child: proc.child, name, timeoutMs: 30_000, describe: () => out.lines.join('\n') });
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+  return { proc, lines: out.lines };
+}
+
+/** Our server: the 2 benchmark tools only (diagnostics on, no other tool set), like the others. */
+function edgeConfig(benchTools = 0) {
+  return {
+    conformance: 'off',
+    diagnostics: 'on',
+    tool_sets: '',
+    ...(benchTools > 0 ? { bench_tools: String(benchTools), page_size: '5000' } : {}),
+  };
+}
+
+const TARGETS = [
+  {
+    key: 'mcp-edge',
+    label: 'mcp-edge (wasm, Viceroy)',
+    async start({ tools = 0 } = {}) {
+      const stack = await startStack({ config: edgeConfig(tools) });
+      return { url: stack.mcp, base: stack.base, stack, stop: () => stack.stop(), logs: () => stack.logs.slice(-50).join('') };
+    },
+  },
+  {
+    // What `make serve` runs (fastly.toml's local config: conformance fixtures, the
+    // fastly and backoffice catalogs, diagnostics: 24 tools), to show what the
+    // configuration costs per request.
+    key: 'mcp-edge-full',
+    label: 'mcp-edge, fastly.toml local config (24 tools)',
+    onlyMain: ['call'],
+    async start() {
+      const stack = await startStack();
+      return { url: stack.mcp, base: stack.base, stack, stop: () => stack.stop(), logs: () => stack.logs.slice(-50).join('') };
+    },
+  },
+  {
+    key: 'floor',
+    label: 'floor (empty Fastly handler, Viceroy)',
+    onlyMain: ['call'],
+    async start() {
+      const port = await freePort();
+      const { proc, lines } = await startProcess('floor', VICEROY, ['serve', '-C', path.join(BENCH, 'floor/fastly.toml'), '--addr', `127.0.0.1:${port}`, FLOOR_WASM], { port });
+      return { url: `http://127.0.0.1:${port}/mcp`, stop: () => proc.stop(), logs: () => lines.join('\n') };
+    },
+  },
+  {
+    key: 'ts-sdk',
+    label: 'TypeScript SDK 1.32.2 (Node 22)',
+    async start({ tools = 0 } = {}) {
+      const port = await freePort();
+      const { proc, lines } = await startProcess('ts-sdk', NODE, [path.join(BENCH, 'ts-server/server.mjs'), String(port)], { port, extraEnv: { BENCH_TOOLS: String(tools), NODE_ENV: 'production' } });
+      return { url: `http://127.0.0.1:${port}/mcp`, stop: () => proc.stop(), logs: () => lines.join('\n') };
+    },
+  },
+  {
+    key: 'rmcp',
+    label: 'rmcp 3.9.0 (native)',
+    async start({ tools = 0 } = {}) {
+      const port = await freePort();
+      const { proc, lines } = await startProcess('rmcp', RMCP_BIN, [`127.0.0.1:${port}`], { port, extraEnv: { BENCH_TOOLS: String(tools) } });
+      return { url: `http://127.0.0.1:${port}/mcp`, stop: () => proc.stop(), logs: () => lines.join('\n') };
+    },
+  },
+].filter((t) => !ONLY || ONLY.has(t.key));
+
+// ---- checks and runs -----------------------------------------------------------------
+/** One request through fetch: status, content type, every expected substring, no error. */
+async function preflight(url, scenario, { floor = false, timeoutMs = 30_000 } = {}) {
+  const started = performance.now();
+  let response;
+  let text;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': PROTOCOL },
+      body: JSON.stringify(scenario.body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+  } catch (err) {
+    return { ok: false, problems: [`request failed: ${err.message}`], bytes: 0, contentType: '', sample: '', ms: performance.now() - started };
+  }
+  const ms = performance.now() - started;
+  const contentType = (response.headers.get('content-type') || '').split(';')[0].trim();
+  const problems = [];
+  if (response.status !== 200) problems.push(`HTTP ${response.status}`);
+  if (!floor) {
+    if (contentType !== scenario.contentType) problems.push(`content-type ${contentType}, expected ${scenario.contentType}`);
+    for (const part of scenario.expect) if (!text.includes(part)) problems.push(`reply lacks ${JSON.stringify(part)}`);
+    if (text.includes('"error":{')) problems.push('reply carries a JSON-RPC error');
+    if (scenario.progress) {
+      const seen = (text.match(/notifications\/progress/g) || []).length;
+      if (seen !== scenario.progress) problems.push(`${seen} progress notifications, expected ${scenario.progress}`);
+    }
+  }
+  return { ok: problems.length === 0, problems, bytes: Buffer.byteLength(text), contentType, sample: text.slice(0, 300), ms };
+}
+
+// A request slower than this is not load-tested (wrk would time out and the server would
+// still be busy with the backlog during the next run): it is timed sequentially instead.
+const SLOW_MS = Number(env.BENCH_SLOW_MS || 500);
+
+async function sequential(url, scenario, count) {
+  const samples = [];
+  for (let i = 0; i < count; i += 1) {
+    const check = await preflight(url, scenario, { timeoutMs: 120_000 });
+    if (!check.ok) return { error: check.problems.join('; ') };
+    samples.push(check.ms);
+  }
+  const s = summarize(samples);
+  return { requests: s.n, rps: 1000 / s.mean_ms, p50_ms: s.p50_ms, p99_ms: s.p99_ms, mean_ms: s.mean_ms, max_ms: s.max_ms, errors: 0 };
+}
+
+async function measure(target, running, scenario, connections, seconds) {
+  const row = { target: target.key, targetLabel: target.label, scenario: scenario.label, connections, seconds };
+  let check = await preflight(running.url, scenario, { floor: target.key === 'floor', timeoutMs: 120_000 });
+  if (!check.ok && scenario.fallback) {
+    const fallback = await preflight(running.url, scenario.fallback);
+    if (fallback.ok) {
+      row.note = `fallback: ${scenario.fallback.label}`;
+      row.fallback = true;
+      scenario = scenario.fallback;
+      check = fallback;
+    }
+  }
+  row.contentType = check.contentType;
+  if (!check.ok) {
+    row.failed = true;
+    row.error = `preflight: ${check.problems.join('; ')}; reply starts ${JSON.stringify(check.sample)}`;
+    log(`${target.key} ${scenario.label} c=${connections}: FAILED ${row.error}`);
+    return row;
+  }
+  // The first request after a start can be slow (caches, JIT): decide on a second one.
+  if (check.ms > SLOW_MS) check = await preflight(running.url, scenario, { floor: target.key === 'floor', timeoutMs: 120_000 });
+  row.preflight_ms = check.ms;
+  row.body_bytes = check.bytes;
+  if (check.ok && check.ms > SLOW_MS) {
+    const result = await sequential(running.url, scenario, 3);
+    if (result.error) {
+      row.failed = true;
+      row.error = result.error;
+    } else {
+      Object.assign(row, result, { connections: 1, slow: true });
+      row.note = `${check.ms.toFixed(0)} ms for one request: timed sequentially (3 requests), no load run`;
+    }
+    log(`${target.key} ${scenario.label}: SLOW ${row.note}`);
+    return row;
+  }
+  try {
+    const result = await runWrk({
+      url: running.url,
+      body: scenario.body,
+      expect: target.key === 'floor' ? ['"result"'] : scenario.expect,
+      connections,
+      seconds,
+      cpu: LOAD_CPU,
+    });
+    Object.assign(row, result);
+    row.failed = result.errors > 0 || result.requests === 0;
+    if (row.failed) row.error = `errors: non-2xx ${result.non2xx}, socket ${JSON.stringify(result.socket)}, bad replies ${result.bad_body}`;
+  } catch (err) {
+    row.failed = true;
+    row.error = err.message;
+  }
+  log(`${target.key} ${scenario.label} c=${connections}: ${row.failed ? `FAILED ${row.error}` : `${row.rps.toFixed(0)} req/s, p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms`}`);
+  return row;
+}
+
+async function withTarget(target, options, fn) {
+  let running;
+  try {
+    running = await target.start(options);
+  } catch (err) {
+    log(`${target.key}: did not start: ${err.message}`);
+    return { startError: err.message };
+  }
+  try {
+    return await fn(running);
+  } finally {
+    await running.stop();
+  }
+}
+
+async function warmup(running, target) {
+  if (WARMUP <= 0) return;
+  await runWrk({ url: running.url, body: SCENARIOS.call.body, expect: [], connections: 8, seconds: WARMUP, cpu: LOAD_CPU }).catch((err) => log(`${target.key}: warm-up: ${err.message}`));
+}
+
+// ---- the run -------------------------------------------------------------------------
+const results = {
+  date: new Date().toISOString(),
+  loadavg_before: os.loadavg().map((x) => +x.toFixed(2)),
+  machine: machineInfo(),
+  settings: { quick: QUICK, duration_s: DURATION, scale_duration_s: SCALE_DURATION, warmup_s: WARMUP, concurrency: CONCURRENCY, pinned: PIN, server_cpu: PIN ? SERVER_CPU : null, load_cpu: LOAD_CPU, protocol: PROTOCOL },
+  versions: versions(),
+  sizes: sizes(),
+  main: [],
+  toolsList: [],
+  resultSize: [],
+  legacySse: {},
+  soak: null,
+  problems: [],
+  findings: [],
+};
+log(`${NPROC} cores; ${PIN ? `servers pinned to CPU ${SERVER_CPU}, wrk to CPU ${LOAD_CPU}` : 'no CPU pinning'}; ${DURATION} s per run${QUICK ? ' (BENCH_QUICK)' : ''}`);
+
+for (const target of TARGETS) {
+  const outcome = await withTarget(target, {}, async (running) => {
+    await warmup(running, target);
+    for (const [key, scenario] of Object.entries(SCENARIOS)) {
+      if (target.onlyMain && !target.onlyMain.includes(key)) continue;
+      for (const c of CONCURRENCY) results.main.push({ scenarioKey: key, ...(await measure(target, running, scenario, c, DURATION)) });
+    }
+    if (target.key === 'mcp-edge') {
+      // The streamed reply without load: back to back vs 100 ms apart (Nagle check).
+      try {
+        const body = SCENARIOS.progress.body;
+        results.sseReplyPacing = {
+          backToBack: await sequentialPosts(running.url, body, 40),
+          paced100ms: await sequentialPosts(running.url, body, 20, { pauseMs: 100 }),
+        };
+      } catch (err) {
+        results.sseReplyPacing = { error: err.message };
+      }
+      // The legacy HTTP+SSE round trip on the same stack: POST /messages -> the reply
+      // published through the api double to Pushpin -> the event on the held stream.
+      // Back to back, and paced (50 ms between round trips): back to back, the next event
+      // waits on the held stream for the ACK of the previous one (see bench/README.md).
+      const ping = (id) => ({ jsonrpc: '2.0', id, method: 'ping' });
+      const toolCall = (id) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'diagnostics_payload', arguments: { bytes: 1024 } } });
+      const variants = {
+        ping: [ping, 0],
+        'tools/call 1 KB': [toolCall, 0],
+        'tools/call 1 KB, 50 ms pause between round trips': [toolCall, 50],
+      };
+      for (const [name, [build, pauseMs]] of Object.entries(variants)) {
+        try {
+          results.legacySse[name] = await roundTrips(running.base, RT_N, build, { pauseMs });
+          const s = results.legacySse[name];
+          log(`legacy SSE round trip (${name}): p50 ${s.p50_ms.toFixed(2)} ms, p99 ${s.p99_ms.toFixed(2)} ms, mean ${s.mean_ms.toFixed(2)} ms over ${s.n}`);
+        } catch (err) {
+          results.legacySse[name] = { error: err.message };
+          results.problems.push(`legacy SSE round trip (${name}): ${err.message}`);
+          log(`legacy SSE round trip (${name}): FAILED ${err.message}\n${running.logs()}`);
+        }
+      }
+    }
+  });
+  if (outcome?.startError) {
+    results.problems.push(`${target.key} did not start: ${outcome.startError}`);
+    for (const [key, scenario] of Object.entries(SCENARIOS)) {
+      if (target.onlyMain && !target.onlyMain.includes(key)) continue;
+      for (const c of CONCURRENCY) results.main.push({ scenarioKey: key, target: target.key, targetLabel: target.label, scenario: scenario.label, connections: c, failed: true, error: 'did not start' });
+    }
+  }
+}
+
+// tools/list with N synthetic tools (+ the 2 benchmark tools), c=8.
+const SCALED = TARGETS.filter((t) => !['floor', 'mcp-edge-full'].includes(t.key));
+for (const target of SCALED) {
+  for (const n of TOOL_COUNTS) {
+    const outcome = await withTarget(target, { tools: n }, async (running) => {
+      const scenario = listScenario(n);
+      const check = await preflight(running.url, scenario);
+      if (!check.ok && check.problems.every((problem) => problem.includes('bench_tool_'))) {
+        const note = `no bench_tools knob in this build? (${check.problems.join('; ')})`;
+        results.toolsList.push({ target: target.key, targetLabel: target.label, tools: n, scenario: scenario.label, skipped: true, note });
+        log(`${target.key} tools/list ${n}: skipped: ${note}`);
+        return;
+      }
+      if (check.ms <= SLOW_MS) await runWrk({ url: running.url, body: scenario.body, expect: [], connections: SCALE_CONCURRENCY, seconds: 1, cpu: LOAD_CPU }).catch(() => {});
+      results.toolsList.push({ tools: n, ...(await measure(target, running, scenario, SCALE_CONCURRENCY, SCALE_DURATION)) });
+    });
+    if (outcome?.startError) results.toolsList.push({ target: target.key, targetLabel: target.label, tools: n, failed: true, error: 'did not start' });
+  }
+}
+
+// Result size 1 KB .. 60 KB, c=8.
+for (const target of SCALED) {
+  const outcome = await withTarget(target, {}, async (running) => {
+    await warmup(running, target);
+    for (const bytes of SIZES) results.resultSize.push({ bytes, ...(await measure(target, running, sizeScenario(bytes), SCALE_CONCURRENCY, SCALE_DURATION)) });
+  });
+  if (outcome?.startError) for (const bytes of SIZES) results.resultSize.push({ bytes, target: target.key, targetLabel: target.label, failed: true, error: 'did not start' });
+}
+
+// The soak: held legacy SSE sessions, one message each, nothing lost.
+if (!ONLY || ONLY.has('mcp-edge')) {
+  const outcome = await withTarget(TARGETS.find((t) => t.key === 'mcp-edge'), {}, async (running) => {
+    log(`soak: opening ${SOAK_SESSIONS} legacy SSE sessions`);
+    try {
+      results.soak = await soak(running.base, { sessions: SOAK_SESSIONS });
+      const s = results.soak;
+      log(`soak: ${s.opened}/${s.sessions} opened in ${s.openSeconds.toFixed(1)} s, ${s.received} replies received, lost ${s.lost}, delivered in ${s.deliverySeconds.toFixed(1)} s`);
+      if (s.lost > 0) {
+        results.problems.push(`soak lost ${s.lost} of ${s.sessions} (open errors ${s.openErrors}: ${s.openErrorSample.join(' | ')}; post errors ${s.postErrors}: ${s.postErrorSample.join(' | ')})`);
+        log(running.logs());
+      }
+    } catch (err) {
+      results.soak = { sessions: SOAK_SESSIONS, error: err.message };
+      results.problems.push(`soak: ${err.message}`);
+    }
+  });
+  if (outcome?.startError) results.problems.push(`soak: the stack did not start: ${outcome.startError}`);
+}
+
+{
+  const edgeCall = results.main.find((x) => x.target === 'mcp-edge' && x.scenarioKey === 'call' && x.body_bytes);
+  const floorCall = results.main.find((x) => x.target === 'floor' && x.body_bytes);
+  if (edgeCall && floorCall && edgeCall.body_bytes !== floorCall.body_bytes) {
+    results.findings.push(`the floor's fixed reply is ${floorCall.body_bytes} bytes, mcp-edge's tools/call reply ${edgeCall.body_bytes}: update bench/floor/reply.json`);
+  }
+}
+results.elapsed_s = (performance.now() - startedAt) / 1000;
+results.loadavg_after = os.loadavg().map((x) => +x.toFixed(2));
+for (const row of [...results.main, ...results.toolsList, ...results.resultSize]) {
+  if (row.failed) results.problems.push(`${row.target} ${row.scenario} c=${row.connections}: ${row.error}`);
+}
+
+const markdown = render(results);
+writeFileSync(path.join(BENCH, 'results.md'), markdown);
+writeFileSync(path.join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`\n${markdown}`);
+log(`wrote bench/results.md and bench/results.json in ${results.elapsed_s.toFixed(0)} s`);
+process.exit(results.problems.length > 0 ? 1 : 0);
+
+// ---- helpers -------------------------------------------------------------------------
+function machineInfo() {
+  let cpu = '';
+  try {
+    cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) || [])[1] || '';
+  } catch {
+    // not Linux
+  }
+  return { nproc: NPROC, cpu, memory_gib: +(os.totalmem() / 2 ** 30).toFixed(1), kernel: os.release() };
+}
+
+function versions() {
+  const read = (fn) => {
+    try {
+      return fn();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    viceroy: read(() => execFileSync(VICEROY, ['--version'], { encoding: 'utf8' }).trim()),
+    node: process.version,
+    wrk: read(() => execFileSync('wrk', ['-v'], { encoding: 'utf8' }).split('\n')[0]) ?? read(() => execFileSync('sh', ['-c', 'wrk -v 2>&1 || true'], { encoding: 'utf8' }).split('\n')[0]),
+    ts_sdk: read(() => JSON.parse(readFileSync(path.join(BENCH, 'ts-server/node_modules/@modelcontextprotocol/sdk/package.json'), 'utf8')).version),
+    rmcp: read(() => /name = "rmcp"\nversion = "([^"]+)"/.exec(readFileSync(path.join(BENCH, 'rmcp-server/Cargo.lock'), 'utf8'))[1]),
+    rustc: read(() => execFileSync('rustc', ['--version'], { cwd: ROOT, encoding: 'utf8' }).trim()),
+  };
+}
+
+function sizes() {
+  const size = (file) => (existsSync(file) ? statSync(file).size : null);
+  return { mcp_edge_wasm: size(EDGE_WASM), floor_wasm: size(FLOOR_WASM), rmcp_binary: size(RMCP_BIN) };
+}
+
+function fmt(value, digits = 2) {
+  if (value === undefined || value === null || Number.isNaN(value)) return '-';
+  return value.toFixed(digits);
+}
+
+function ratio(row, reference) {
+  if (!reference || reference.failed || row.failed || !reference.rps) return '-';
+  return `${(row.rps / reference.rps).toFixed(2)}x`;
+}
+
+function status(row) {
+  if (row.skipped) return `skipped: ${row.note}`;
+  if (row.failed) return `FAIL: ${row.error}`;
+  return row.note ? `ok (${row.note})` : 'ok';
+}
+
+function render(r) {
+  const lines = [];
+  const kb = (n) => (n === null ? '-' : `${n} bytes (${(n / 1024).toFixed(0)} KiB)`);
+  lines.push('# mcp-edge benchmark', '');
+  lines.push(`${r.date}; ${r.machine.nproc} cores (nproc), ${r.machine.cpu}, ${r.machine.memory_gib} GiB; ${r.elapsed_s.toFixed(0)} s for the whole run.`);
+  lines.push(`All on loopback. Load: wrk (separate process, -t min(c,2), --latency, Lua POST bodies, headers Accept: application/json, text/event-stream; MCP-Protocol-Version: ${PROTOCOL}), ${r.settings.duration_s} s per run (scaling runs ${r.settings.scale_duration_s} s, c=${SCALE_CONCURRENCY}), after a ${r.settings.warmup_s} s warm-up per server.`);
+  lines.push(r.settings.pinned
+    ? `CPU pinning: every server (and Pushpin) on CPU ${r.settings.server_cpu}, wrk on CPU ${r.settings.load_cpu}: each server gets one core.`
+    : 'No CPU pinning: servers and wrk share every core.');
+  lines.push(`Every reply is checked (status 2xx, the expected content, no JSON-RPC error); a row with any error fails. Versions: ${r.versions.viceroy}, Node ${r.versions.node}, TS SDK ${r.versions.ts_sdk}, rmcp ${r.versions.rmcp}, ${r.versions.rustc}, ${r.versions.wrk}.`);
+  lines.push(`Load average (1/5/15 min) before the run: ${r.loadavg_before.join(' / ')}; after: ${r.loadavg_after.join(' / ')} (the run itself adds about 2).`);
+  if (r.loadavg_before[0] > 1) lines.push('', `**The machine was busy before the run (load ${r.loadavg_before[0]}): other work competed for the cores, numbers are noisy.**`);
+  if (r.settings.quick) lines.push('', '**BENCH_QUICK=1: short runs, numbers are indicative only.**');
+  lines.push('', `Release wasm: mcp-edge ${kb(r.sizes.mcp_edge_wasm)}; floor ${kb(r.sizes.floor_wasm)}. rmcp server binary: ${kb(r.sizes.rmcp_binary)}.`);
+
+  const edgeMain = (row) => r.main.find((x) => x.target === 'mcp-edge' && x.scenarioKey === row.scenarioKey && x.connections === row.connections);
+  lines.push('', '## Streamable HTTP: target x scenario x concurrency', '');
+  lines.push('| target | scenario | c | req/s | p50 ms | p99 ms | req/s vs mcp-edge | status |');
+  lines.push('|---|---|--:|--:|--:|--:|--:|---|');
+  const order = ['initialize', 'list', 'call', 'progress'];
+  const mainRows = [...r.main].sort((a, b) => order.indexOf(a.scenarioKey) - order.indexOf(b.scenarioKey) || a.connections - b.connections);
+  for (const row of mainRows) {
+    lines.push(`| ${row.targetLabel} | ${row.scenario} | ${row.connections} | ${fmt(row.rps, 0)} | ${fmt(row.p50_ms)} | ${fmt(row.p99_ms)} | ${ratio(row, edgeMain(row))} | ${status(row)} |`);
+  }
+
+  lines.push('', `## tools/list with N synthetic tools (c=${SCALE_CONCURRENCY})`, '');
+  lines.push('Each server lists the 2 benchmark tools plus N synthetic ones (mcp-edge: config `bench_tools = N`, one page: `page_size = 5000`).', '');
+  lines.push('| target | N | req/s | p50 ms | p99 ms | reply body bytes | req/s vs mcp-edge | status |');
+  lines.push('|---|--:|--:|--:|--:|--:|--:|---|');
+  for (const row of [...r.toolsList].sort((a, b) => a.tools - b.tools)) {
+    const ref = r.toolsList.find((x) => x.target === 'mcp-edge' && x.tools === row.tools);
+    lines.push(`| ${row.targetLabel} | ${row.tools} | ${fmt(row.rps, 0)} | ${fmt(row.p50_ms)} | ${fmt(row.p99_ms)} | ${row.body_bytes ?? '-'} | ${ratio(row, ref)} | ${status(row)} |`);
+  }
+
+  lines.push('', `## Result size: diagnostics_payload bytes (c=${SCALE_CONCURRENCY})`, '');
+  lines.push('| target | bytes | req/s | p50 ms | p99 ms | reply body bytes | req/s vs mcp-edge | status |');
+  lines.push('|---|--:|--:|--:|--:|--:|--:|---|');
+  for (const row of [...r.resultSize].sort((a, b) => a.bytes - b.bytes)) {
+    const ref = r.resultSize.find((x) => x.target === 'mcp-edge' && x.bytes === row.bytes);
+    lines.push(`| ${row.targetLabel} | ${row.bytes} | ${fmt(row.rps, 0)} | ${fmt(row.p50_ms)} | ${fmt(row.p99_ms)} | ${row.body_bytes ?? '-'} | ${ratio(row, ref)} | ${status(row)} |`);
+  }
+
+  lines.push('', '## Legacy HTTP+SSE round trip (mcp-edge)', '');
+  lines.push('One session (GET /sse held by Pushpin); sequential POST /messages -> 202 -> the reply published through the api double to Pushpin -> the event on the held stream.', '');
+  lines.push('| message | n | p50 ms | p99 ms | mean ms | min ms | max ms | POST -> 202 p50 ms |');
+  lines.push('|---|--:|--:|--:|--:|--:|--:|--:|');
+  for (const [name, s] of Object.entries(r.legacySse)) {
+    if (s.error) lines.push(`| ${name} | - | - | - | - | - | - | FAIL: ${s.error} |`);
+    else lines.push(`| ${name} | ${s.n} | ${fmt(s.p50_ms)} | ${fmt(s.p99_ms)} | ${fmt(s.mean_ms)} | ${fmt(s.min_ms)} | ${fmt(s.max_ms)} | ${fmt(s.post?.p50_ms)} |`);
+  }
+
+  lines.push('', '## Soak: concurrent legacy SSE sessions held by Pushpin', '');
+  if (!r.soak) lines.push('not run');
+  else if (r.soak.error) lines.push(`FAIL: ${r.soak.error}`);
+  else {
+    const s = r.soak;
+    lines.push('| sessions | opened | POSTs accepted | replies received | lost | open all (s) | POST all (s) | all delivered (s) |');
+    lines.push('|--:|--:|--:|--:|--:|--:|--:|--:|');
+    lines.push(`| ${s.sessions} | ${s.opened} | ${s.posted} | ${s.received} | **${s.lost}** | ${fmt(s.openSeconds, 1)} | ${fmt(s.postSeconds, 1)} | ${fmt(s.deliverySeconds, 1)} |`);
+  }
+
+  lines.push('', '## Findings', '');
+  const findings = [...r.findings];
+  const cpuMs = (row) => (row && !row.failed && row.rps ? 1000 / row.rps : null);
+  for (const row of r.main.filter((x) => x.target === 'mcp-edge-full' && !x.failed)) {
+    const lean = r.main.find((x) => x.target === 'mcp-edge' && x.scenarioKey === row.scenarioKey && x.connections === row.connections);
+    if (!lean || lean.failed || row.connections !== 8) continue;
+    const extra = cpuMs(row) - cpuMs(lean);
+    findings.push(`Configuration cost: mcp-edge ${row.scenario} at c=8 takes ${fmt(cpuMs(lean))} ms of server time per request with the 2 benchmark tools and ${fmt(cpuMs(row))} ms with fastly.toml's local config (24 tools, 2 catalogs): ${Math.abs(extra) < 0.25 * cpuMs(lean) ? 'no difference beyond run-to-run noise (+-25%)' : `${fmt(extra)} ms more per request with the catalogs (each request is a fresh wasm instance)`}. (Server time = 1 / req/s on the one pinned core.)`);
+  }
+  for (const n of TOOL_COUNTS) {
+    const row = r.toolsList.find((x) => x.target === 'mcp-edge' && x.tools === n && !x.failed && !x.skipped);
+    if (row) findings.push(`tools/list with ${n} (+2) tools: mcp-edge spends ~${fmt(row.slow ? row.mean_ms : cpuMs(row), 1)} ms per request${row.slow ? ' (sequential)' : ' (1 / req/s at c=8)'}, reply ${row.body_bytes} bytes; Fastly Compute allows 50 ms of CPU per request (Viceroy's wasmtime is not the production runtime: indicative).`);
+  }
+  const sse1 = r.main.find((x) => x.target === 'mcp-edge' && x.scenarioKey === 'progress' && x.connections === 1 && !x.failed);
+  const json1 = r.main.find((x) => x.target === 'mcp-edge' && x.scenarioKey === 'call' && x.connections === 1 && !x.failed);
+  if (sse1 && json1) {
+    const pacing = r.sseReplyPacing && !r.sseReplyPacing.error ? r.sseReplyPacing : null;
+    const measured = pacing ? ` One client, one connection: p50 ${fmt(pacing.backToBack.p50_ms)} ms / max ${fmt(pacing.backToBack.max_ms)} ms back to back, p50 ${fmt(pacing.paced100ms.p50_ms)} ms / max ${fmt(pacing.paced100ms.max_ms)} ms when 100 ms apart.` : '';
+    findings.push(`mcp-edge streamed (SSE) reply at c=1 under wrk: p50 ${fmt(sse1.p50_ms)} ms vs ${fmt(json1.p50_ms)} ms for the JSON reply.${measured} Viceroy 0.22 serves with hyper 0.14 defaults (no TCP_NODELAY), so the reply's several small writes can wait on Nagle + the client's delayed ACK (~40 ms) when requests come back to back: a local-runtime artifact, not the service's cost (rmcp showed 48 ms p50 on this scenario until its listener set TCP_NODELAY).`);
+  }
+  const paced = r.legacySse['tools/call 1 KB, 50 ms pause between round trips'];
+  const b2b = r.legacySse['tools/call 1 KB'];
+  if (paced && b2b && !paced.error && !b2b.error) {
+    findings.push(`Legacy SSE round trip: p50 ${fmt(b2b.p50_ms)} ms back to back, ${fmt(paced.p50_ms)} ms with a 50 ms pause between round trips (POST -> 202 alone: ${fmt(b2b.post.p50_ms)} ms). Back to back, the next event waits on the held stream for the previous event's ACK (Nagle + delayed ACK) in the local Pushpin hop: investigated once, the same happens with the stream opened on Pushpin directly, bypassing Viceroy (bench/README.md).`);
+  }
+  for (const f of findings) lines.push(`- ${f}`);
+  if (findings.length === 0) lines.push('none');
+
+  lines.push('', '## Problems', '');
+  if (r.problems.length === 0) lines.push('none');
+  for (const p of r.problems) lines.push(`- ${p}`);
+  lines.push('');
+  return lines.join('\n');
+}

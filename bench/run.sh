@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make bench` (after `make build`): installs and builds what the benchmark needs, skipping
+# what is already there, then runs bench/run.mjs. Not part of `make test`.
+#   wrk                     Debian's package (the load generator)
+#   bench/floor             the empty Fastly handler, wasm32-wasip1, same toolchain/profile
+#   bench/rmcp-server       rmcp, native release build (first build: ~3 minutes)
+#   bench/ts-server         the TypeScript SDK (npm, bench/ts-server/package-lock.json)
+# Knobs (environment): BENCH_QUICK=1 for a short run; see bench/README.md for the rest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk (apt-get)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y wrk
+fi
+
+echo "bench: building the floor handler (wasm32-wasip1, release)"
+(cd bench/floor && cargo build --quiet --release --locked --target wasm32-wasip1)
+echo "bench: building the rmcp server (native, release)"
+(cd bench/rmcp-server && cargo build --quiet --release --locked)
+if [ ! -d bench/ts-server/node_modules/@modelcontextprotocol/sdk ] \
+  || [ bench/ts-server/package-lock.json -nt bench/ts-server/node_modules/.package-lock.json ]; then
+  echo "bench: installing the TypeScript SDK (bench/ts-server)"
+  (cd bench/ts-server && PATH="$(dirname "${NODE}"):${PATH}" npm install --no-audit --no-fund)
+fi
+
+# The soak holds ~1000 SSE streams: each is a socket in this client, in Viceroy (both
+# ways) and in Pushpin.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null || true
+
+exec "${NODE}" bench/run.mjs "$@"
