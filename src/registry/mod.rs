@@ -1,7 +1,7 @@
 //! The registry: tool sets (named groups of tools, resources, templates and prompts)
 //! and the catalog of what this deployment enables. Adding a feature is one `const`
-//! definition in a tool set; the catalog is assembled per request from static data, so
-//! building it costs a few pointer copies.
+//! definition in a tool set; the catalog is assembled per request from static data and
+//! the parsed declarative catalogs, as references (no copies of tools).
 
 pub mod page;
 pub mod prompt;
@@ -42,14 +42,6 @@ pub struct Disabled<'a> {
 }
 
 impl<'a> Catalog<'a> {
-    pub fn from_sets(sets: &[&'a ToolSet]) -> Self {
-        let mut catalog = Catalog::default();
-        for set in sets {
-            catalog.add(set);
-        }
-        catalog
-    }
-
     pub fn add(&mut self, set: &'a ToolSet) {
         self.tools.extend(set.tools.iter().map(|t| t as &dyn Tool));
         self.resources.extend(set.resources);
