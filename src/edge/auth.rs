@@ -40,7 +40,11 @@ pub fn resource(config: &Config, host: &str) -> Resource {
         config.oauth_audience.clone()
     };
     let authorization_servers = if config.oauth_authorization_servers.is_empty() {
-        vec![config.oauth_issuer.clone()]
+        // The issuer, when one is configured (API-key-only deployments have none).
+        Some(config.oauth_issuer.clone())
+            .filter(|i| !i.is_empty())
+            .into_iter()
+            .collect()
     } else {
         config.oauth_authorization_servers.clone()
     };

@@ -40,7 +40,8 @@ impl RequestLog {
             "path": self.path,
             "mcp_method": method,
             "tool": tool,
-            "status": status,
+            // null: the request was handed off to Fanout, which answers the client.
+            "status": (status != 0).then_some(status),
             "duration_ms": (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
         });
         // One write is one log message: format first, then write once.
