@@ -48,6 +48,8 @@ pub struct Config {
     pub oauth_audience: String,
     /// OAuth: authorization servers advertised in the RFC 9728 metadata (default: issuer).
     pub oauth_authorization_servers: Vec<String>,
+    /// OAuth: the authorization server's JWKS (JSON); read only when `auth` has `oauth`.
+    pub oauth_jwks: String,
     /// Average requests per second per principal over a minute before 429 (Fastly edge
     /// rate limiting); 0 = off.
     pub rate_limit_rps: u32,
@@ -90,6 +92,7 @@ impl Default for Config {
             oauth_issuer: String::new(),
             oauth_audience: String::new(),
             oauth_authorization_servers: Vec::new(),
+            oauth_jwks: String::new(),
             rate_limit_rps: 20,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
@@ -112,6 +115,12 @@ impl Config {
             Some("local") => Mode::Local,
             _ => Mode::Production,
         };
+        let auth = auth_methods(get("auth"), mode);
+        let oauth_jwks = if auth.contains(&AuthMethod::OAuth) {
+            get("oauth_jwks").unwrap_or_default()
+        } else {
+            String::new()
+        };
         Config {
             mode,
             conformance: get("conformance").is_some_and(|v| is_on(&v)),
@@ -119,7 +128,8 @@ impl Config {
             tool_sets: get("tool_sets").map_or(defaults.tool_sets, |v| list(Some(v))),
             allow_writes: list(get("allow_writes")),
             bench_tools: number(get("bench_tools"), 0, 0).min(5000),
-            auth: auth_methods(get("auth"), mode),
+            auth,
+            oauth_jwks,
             oauth_issuer: get("oauth_issuer")
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default(),
@@ -261,6 +271,15 @@ mod tests {
         assert_eq!(
             from(&[("mode", "local"), ("auth", "api_key")]).auth,
             vec![AuthMethod::ApiKey]
+        );
+        assert_eq!(
+            from(&[("oauth_jwks", "{}")]).oauth_jwks,
+            "",
+            "not read without oauth"
+        );
+        assert_eq!(
+            from(&[("auth", "oauth"), ("oauth_jwks", "{}")]).oauth_jwks,
+            "{}"
         );
     }
 

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod conformance;
 pub mod fanout;
+pub mod hex;
 pub mod http_tools;
 pub mod jsonrpc;
 pub mod mcp;

@@ -27,7 +27,7 @@ pub fn authenticate(presented: &str, entries_json: &str) -> Option<Principal> {
     let digest = Sha256::digest(presented.as_bytes());
     let mut found = None;
     for entry in &entries {
-        let Some(stored) = unhex32(&entry.sha256) else {
+        let Some(stored) = crate::hex::decode(&entry.sha256).filter(|h| h.len() == 32) else {
             continue;
         };
         if constant_time_eq(&stored, digest.as_slice()) && found.is_none() {
@@ -45,19 +45,7 @@ pub fn authenticate(presented: &str, entries_json: &str) -> Option<Principal> {
                 write: entry.write_sets.contains(set),
             })
             .collect(),
-        scopes: Vec::new(),
     })
-}
-
-fn unhex32(hex: &str) -> Option<[u8; 32]> {
-    if hex.len() != 64 || !hex.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
 }
 
 /// Equality whose time depends only on the lengths.
@@ -67,10 +55,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// The hex SHA-256 to store for a key (used by tests and documented for operators).
 pub fn hash_key(key: &str) -> String {
-    Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::encode(&Sha256::digest(key.as_bytes()))
 }
 
 #[cfg(test)]

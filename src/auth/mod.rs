@@ -37,9 +37,8 @@ pub struct Principal {
     pub kind: PrincipalKind,
     /// The key's name or the token's subject: what logs show, never a secret.
     pub name: String,
+    /// What it may use (for OAuth, derived from the token's scopes).
     pub grants: Vec<Grant>,
-    /// OAuth scopes as granted (empty for keys).
-    pub scopes: Vec<String>,
 }
 
 impl Principal {
@@ -48,7 +47,6 @@ impl Principal {
             kind: PrincipalKind::Local,
             name: "local".into(),
             grants: Vec::new(),
-            scopes: Vec::new(),
         }
     }
 
@@ -58,7 +56,6 @@ impl Principal {
             kind: PrincipalKind::ApiKey,
             name: "anonymous".into(),
             grants: Vec::new(),
-            scopes: Vec::new(),
         }
     }
 
@@ -79,7 +76,7 @@ impl Principal {
             PrincipalKind::Local => "local",
         };
         let digest = Sha256::digest(format!("{kind}:{}", self.name).as_bytes());
-        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+        crate::hex::encode(&digest[..16])
     }
 }
 
@@ -230,7 +227,6 @@ mod tests {
                 tool_set: "fastly".into(),
                 write: false,
             }],
-            scopes: vec![],
         };
         assert!(
             p.may_use("fastly", false)

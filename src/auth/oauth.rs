@@ -82,7 +82,6 @@ pub fn authenticate(token: &str, settings: &OAuthSettings) -> Result<Principal, 
         kind: PrincipalKind::OAuth,
         name: claims.subject.unwrap_or_else(|| "oauth-client".to_string()),
         grants: grants(&scopes),
-        scopes,
     })
 }
 

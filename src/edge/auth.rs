@@ -1,8 +1,7 @@
-//! Client authentication at the edge: gathers what `mcp_edge::auth` needs from the
-//! stores (API key hashes from the Secret Store, the JWKS from the Config Store) and
-//! works out this server's resource URLs from the request.
+//! Client authentication at the edge: gathers what `mcp_edge::auth` needs (API key
+//! hashes from the Secret Store; the JWKS comes with the configuration) and works out
+//! this server's resource URLs from the request.
 
-use fastly::ConfigStore;
 use mcp_edge::auth::challenge::ResourceInfo;
 use mcp_edge::auth::oauth::OAuthSettings;
 use mcp_edge::auth::{authenticate, AuthMethod, AuthSettings, Principal, Refusal};
@@ -66,17 +65,10 @@ pub fn principal(
         .contains(&AuthMethod::ApiKey)
         .then(|| super::secrets::get("api_keys").and_then(|k| String::from_utf8(k).ok()))
         .flatten();
-    let jwks = methods
-        .contains(&AuthMethod::OAuth)
-        .then(|| {
-            let store = ConfigStore::try_open(super::config::STORE).ok()?;
-            store.try_get("oauth_jwks").ok().flatten()
-        })
-        .flatten();
-    let oauth = jwks.as_deref().map(|jwks| OAuthSettings {
+    let oauth = methods.contains(&AuthMethod::OAuth).then(|| OAuthSettings {
         issuer: &config.oauth_issuer,
         audience: &resource.url,
-        jwks,
+        jwks: &config.oauth_jwks,
     });
     let settings = AuthSettings {
         methods,

@@ -4,7 +4,7 @@
 use fastly::ConfigStore;
 use mcp_edge::config::Config;
 
-pub const STORE: &str = "mcp_config";
+const STORE: &str = "mcp_config";
 
 pub fn load() -> Config {
     let store = ConfigStore::try_open(STORE).ok();

@@ -19,7 +19,7 @@ impl RequestLog {
         let mut bytes = [0u8; 8];
         let _ = getrandom::fill(&mut bytes);
         RequestLog {
-            id: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+            id: mcp_edge::hex::encode(&bytes),
             started: Instant::now(),
             http_method: http_method.to_string(),
             path: path.chars().take(128).collect(),

@@ -3,6 +3,7 @@
 //! an HMAC-SHA256 over that with a key from the Secret Store. Any instance can verify
 //! it; nobody without the key can forge one.
 
+use crate::hex;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -67,16 +68,16 @@ impl Sessions {
             kind.tag(),
             self.now,
             label,
-            hex(&self.nonce)
+            hex::encode(&self.nonce)
         );
         let mac = self.mac(&claims).finalize().into_bytes();
-        format!("{claims}.{}", hex(&mac))
+        format!("{claims}.{}", hex::encode(&mac))
     }
 
     /// The session, if `id` was issued with this key for this kind and has not expired.
     pub fn verify(&self, kind: Kind, id: &str) -> Option<Session> {
         let (claims, mac_hex) = id.rsplit_once('.')?;
-        let mac = unhex(mac_hex)?;
+        let mac = hex::decode(mac_hex)?;
         self.mac(claims).verify_slice(&mac).ok()?;
         let mut parts = claims.split('.');
         let (Some(tag), Some(issued), Some(label), Some(nonce), None) = (
@@ -105,20 +106,6 @@ impl Sessions {
         mac.update(claims.as_bytes());
         mac
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
