@@ -115,7 +115,10 @@ push_in_http_max_headers_size=10000
 push_in_http_max_body_size=1000000
 stats_spec=ipc://{rundir}/{ipc_prefix}stats
 command_spec=ipc://{rundir}/{ipc_prefix}command
-message_rate=2500
+# local: 0 = no publish rate limit. With any rate > 0, Pushpin 1.36's handler delivers
+# publishes through a RateLimiter that batches on a 25 ms timer (MIN_BATCH_INTERVAL),
+# so a publish arriving within 25 ms of the previous one waits up to 25 ms.
+message_rate=0
 message_hwm=25000
 message_wait=5000
 id_cache_ttl=60

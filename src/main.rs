@@ -9,23 +9,21 @@ fn main() {
     use mcp_edge::fanout::publish::FanoutApi;
     use mcp_edge::router::{route, Route};
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
+    use mcp_edge::transport::session::LazySessions;
     use mcp_edge::transport::{connection::ClientConnection, envelope, streamable_http, Endpoint};
     use mcp_edge::{mcp::server::Server, service};
 
     // 1. The request, this deployment's settings and tool sets, where it lives.
-    let request = fastly::Request::from_client();
-    let log = edge::log::RequestLog::start(request.get_method_str(), request.get_path());
+    let request = edge::request::ClientRequest::from_client();
+    let log = edge::log::RequestLog::start(request.head.method().as_str(), request.path());
     let config = edge::config::load();
     let http_sets = service::http_sets(&config);
-    let host = request
-        .get_header_str("host")
-        .unwrap_or_default()
-        .to_string();
+    let host = request.header("host").unwrap_or_default().to_string();
     let site = edge::auth::resource(&config, &host);
     let scopes = service::scopes_supported(&config, &http_sets);
     let resource = site.info(&config, &scopes);
     let mut client = edge::client::Client::default();
-    let route = route(request.get_path());
+    let route = route(request.path());
 
     // 2. Who is calling: metadata and unknown paths need nobody; CORS preflights carry
     //    no credentials; everything else authenticates, then is rate limited.
@@ -36,8 +34,8 @@ fn main() {
             client.respond(envelope::refusal(http::StatusCode::NOT_FOUND, None, reason));
             return log.finish(None, None, None, client.status);
         }
-        _ if request.get_method() == fastly::http::Method::OPTIONS => Principal::nobody(),
-        _ => match edge::auth::principal(&config, &site, request.get_header_str("authorization")) {
+        _ if request.head.method() == http::Method::OPTIONS => Principal::nobody(),
+        _ => match edge::auth::principal(&config, &site, request.header("authorization")) {
             Ok(principal) => principal,
             Err(refusal) => {
                 let id = mcp_edge::jsonrpc::Id::Null;
@@ -66,11 +64,11 @@ fn main() {
         upstream: &api,
         trace,
     };
-    let sessions = edge::sessions::load(&config);
+    let sessions = LazySessions::new(|| edge::sessions::load(&config));
     let endpoint = Endpoint {
         config: &config,
         server: &server,
-        sessions: sessions.as_ref(),
+        sessions: &sessions,
         principal: &principal,
         resource: &resource,
     };
@@ -79,13 +77,13 @@ fn main() {
     match route {
         Route::LegacySse => {
             let grip = edge::fanout::grip_verifier(&config);
-            let head = edge::request::head_of(&request);
-            if legacy_sse::sse(&head, &endpoint, &grip, &mut client) == SseOutcome::HandOff {
+            if legacy_sse::sse(&request.head, &endpoint, &grip, &mut client) == SseOutcome::HandOff
+            {
                 edge::fanout::hand_off(request, &mut client);
             }
         }
         Route::LegacyMessages => {
-            let request = edge::request::into_http(request, config.max_body_bytes);
+            let request = request.with_body(config.max_body_bytes);
             let service_id = edge::fanout::service_id();
             let mut publisher = FanoutApi {
                 upstream: &api,
@@ -94,7 +92,7 @@ fn main() {
             legacy_sse::messages(&request, &endpoint, &mut publisher, &mut client);
         }
         _ => {
-            let request = edge::request::into_http(request, config.max_body_bytes);
+            let request = request.with_body(config.max_body_bytes);
             streamable_http::serve(&request, &endpoint, &mut client);
         }
     }

@@ -39,10 +39,11 @@ pub fn http_sets(config: &Config) -> Vec<HttpToolSet> {
     let mut sets: Vec<HttpToolSet> = http_tools::CATALOGS
         .iter()
         .filter(|(name, _)| config.tool_sets.iter().any(|n| n == name))
-        .filter_map(|(_, json)| http_tools::load(json).ok())
+        .filter_map(|(_, json)| http_tools::load_validated(json).ok())
         .collect();
     if config.bench_tools > 0 {
-        sets.extend(http_tools::load(&synthetic_catalog(config.bench_tools)).ok());
+        let synthetic = synthetic_catalog(config.bench_tools);
+        sets.extend(http_tools::load_validated(&synthetic).ok());
     }
     sets
 }
@@ -143,4 +144,16 @@ pub fn scopes_supported(config: &Config, http_sets: &[HttpToolSet]) -> Vec<Strin
         }
     }
     scopes
+}
+
+#[cfg(test)]
+mod tests {
+    /// The synthetic catalog is loaded without `validate` at run time: it must pass it.
+    #[test]
+    fn the_synthetic_catalog_is_valid() {
+        let set = crate::http_tools::load(&super::synthetic_catalog(3)).unwrap();
+        assert_eq!(set.tools.len(), 3);
+        assert_eq!(set.tools[2].spec.name, "bench_tool_0002");
+        crate::http_tools::check_schemas(&set).unwrap();
+    }
 }

@@ -29,7 +29,7 @@ use mcp_edge::http_tools::HttpToolSet;
 use mcp_edge::jsonrpc::{self, Incoming, Limits, Message};
 use mcp_edge::mcp::server::{Server, ServerInfo};
 use mcp_edge::transport::connection::Recorded;
-use mcp_edge::transport::session::{Kind, Sessions};
+use mcp_edge::transport::session::{Kind, LazySessions, Sessions};
 use mcp_edge::transport::{streamable_http, Endpoint};
 use mcp_edge::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};
 use serde_json::Value;
@@ -292,10 +292,11 @@ fuzz_target!(|data: &[u8]| {
             upstream: &FuzzUpstream,
             trace: Default::default(),
         };
+        let sessions = LazySessions::new(|| Some(fixture.sessions.clone()));
         let endpoint = Endpoint {
             config: &fixture.config,
             server: &server,
-            sessions: Some(&fixture.sessions),
+            sessions: &sessions,
             principal: &fixture.principal,
             resource: &RESOURCE,
         };

@@ -1,21 +1,24 @@
 //! The client connection on Fastly: whole responses, or a streamed body flushed per
 //! chunk so SSE events reach the client as they are written.
+//!
+//! Written through the raw response and body handles: the SDK's `Response` builds a
+//! lazy header map only to copy it into a handle at send time (see `edge::request`).
 
-use fastly::http::body::StreamingBody;
-use fastly::Response;
+use fastly::handle::{BodyHandle, ResponseHandle, StreamingBodyHandle};
 use mcp_edge::transport::connection::ClientConnection;
 use std::io::Write;
 
 #[derive(Default)]
 pub struct Client {
-    stream: Option<StreamingBody>,
+    stream: Option<StreamingBodyHandle>,
     /// The status sent, for the request log (0 until something is sent).
     pub status: u16,
 }
 
-fn to_fastly<B>(response: http::Response<B>) -> (Response, B) {
+fn to_fastly<B>(response: http::Response<B>) -> (ResponseHandle, B) {
     let (parts, body) = response.into_parts();
-    let mut out = Response::from_status(parts.status.as_u16());
+    let mut out = ResponseHandle::new();
+    out.set_status(parts.status);
     for (name, value) in &parts.headers {
         out.append_header(name, value);
     }
@@ -25,17 +28,19 @@ fn to_fastly<B>(response: http::Response<B>) -> (Response, B) {
 impl ClientConnection for Client {
     fn respond(&mut self, response: http::Response<Vec<u8>>) {
         self.status = response.status().as_u16();
-        let (mut out, body) = to_fastly(response);
+        let (out, body) = to_fastly(response);
+        let mut handle = BodyHandle::new();
         if !body.is_empty() {
-            out.set_body(body);
+            // A body handle is host memory; writing it fails only when the host does.
+            let _ = handle.write_all(&body);
         }
-        out.send_to_client();
+        out.send_to_client(handle);
     }
 
     fn start_stream(&mut self, head: http::Response<()>) {
         self.status = head.status().as_u16();
         let (out, ()) = to_fastly(head);
-        self.stream = Some(out.stream_to_client());
+        self.stream = Some(out.stream_to_client(BodyHandle::new()));
     }
 
     fn write(&mut self, chunk: &[u8]) {

@@ -2,7 +2,7 @@
 //! (Publishing goes through backend `api`: see `mcp_edge::fanout::publish::FanoutApi`.)
 
 use super::client::Client;
-use fastly::Request;
+use super::request::ClientRequest;
 use mcp_edge::config::{Config, GripSig};
 use mcp_edge::fanout::grip_sig::GripVerifier;
 use mcp_edge::transport::{connection::ClientConnection, envelope::refusal};
@@ -28,8 +28,8 @@ pub fn grip_verifier(config: &Config) -> GripVerifier {
 
 /// Hands a client's GET /sse to Fanout through backend `self`; Fanout calls the service
 /// back with a Grip-Sig.
-pub fn hand_off(request: Request, client: &mut Client) {
-    if request.handoff_fanout("self").is_err() {
+pub fn hand_off(request: ClientRequest, client: &mut Client) {
+    if !request.handoff_fanout("self") {
         let reason = "Service Unavailable: Fanout is not enabled for this service";
         client.respond(refusal(http::StatusCode::SERVICE_UNAVAILABLE, None, reason));
     }

@@ -3,9 +3,12 @@
 //! name), what (HTTP method, path, MCP method, tool), the outcome and the time taken.
 
 use fastly::log::Endpoint;
-use serde_json::json;
+use serde::Serialize;
 use std::io::Write;
 use std::time::Instant;
+
+/// Longest path logged, in characters.
+const MAX_PATH_CHARS: usize = 128;
 
 pub struct RequestLog {
     pub id: String,
@@ -14,15 +17,33 @@ pub struct RequestLog {
     pub path: String,
 }
 
+/// The line as written; borrowed, so nothing is copied into a `serde_json::Value` first.
+#[derive(Serialize)]
+struct Line<'a> {
+    request_id: &'a str,
+    principal: Option<&'a str>,
+    http_method: &'a str,
+    path: &'a str,
+    mcp_method: Option<&'a str>,
+    tool: Option<&'a str>,
+    /// `None` (null): the request was handed off to Fanout, which answers the client.
+    status: Option<u16>,
+    duration_ms: f64,
+}
+
 impl RequestLog {
     pub fn start(http_method: &str, path: &str) -> RequestLog {
         let mut bytes = [0u8; 8];
         let _ = getrandom::fill(&mut bytes);
+        let end = path
+            .char_indices()
+            .nth(MAX_PATH_CHARS)
+            .map_or(path.len(), |(i, _)| i);
         RequestLog {
             id: mcp_edge::hex::encode(&bytes),
             started: Instant::now(),
             http_method: http_method.to_string(),
-            path: path.chars().take(128).collect(),
+            path: path[..end].to_string(),
         }
     }
 
@@ -33,20 +54,22 @@ impl RequestLog {
         tool: Option<&str>,
         status: u16,
     ) {
-        let line = json!({
-            "request_id": self.id,
-            "principal": principal,
-            "http_method": self.http_method,
-            "path": self.path,
-            "mcp_method": method,
-            "tool": tool,
-            // null: the request was handed off to Fanout, which answers the client.
-            "status": (status != 0).then_some(status),
-            "duration_ms": (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
-        });
+        let line = Line {
+            request_id: &self.id,
+            principal,
+            http_method: &self.http_method,
+            path: &self.path,
+            mcp_method: method,
+            tool,
+            status: (status != 0).then_some(status),
+            duration_ms: (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+        };
         // One write is one log message: format first, then write once.
-        if let Ok(mut endpoint) = Endpoint::try_from_name("mcp_log") {
-            let _ = endpoint.write_all(line.to_string().as_bytes());
+        if let (Ok(bytes), Ok(mut endpoint)) = (
+            serde_json::to_vec(&line),
+            Endpoint::try_from_name("mcp_log"),
+        ) {
+            let _ = endpoint.write_all(&bytes);
         }
     }
 }

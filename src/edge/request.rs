@@ -1,46 +1,107 @@
-//! Fastly request -> `http::Request` for the transports, with a bounded body read.
+//! The client request, read once through the raw request handle: method, path and query,
+//! the headers some layer reads, and a bounded body.
+//!
+//! Why not `fastly::Request::from_client()`: its lazy request (reference-counted header
+//! cells, every header name loaded and parsed into a `HeaderMap`) cost more guest time
+//! than the whole MCP dispatch of a tools/call in the guest profile (`make bench`,
+//! bench/README.md). Reading the few headers the service uses by name is a handful of
+//! hostcalls and nothing else.
 
-use fastly::Request;
+use fastly::handle::{client_request_and_body, BodyHandle, RequestHandle};
+use http::header::HeaderName;
 use std::io::Read;
 
-/// Converts the client request. At most `max_body + 1` bytes of body are read, enough
-/// for the transport to tell an oversized body (413) without buffering all of it.
-pub fn into_http(mut req: Request, max_body: usize) -> http::Request<Vec<u8>> {
-    let mut body = Vec::new();
-    let declared_too_large = req.get_content_length().is_some_and(|n| n > max_body);
-    if !declared_too_large {
-        let limit = u64::try_from(max_body)
-            .unwrap_or(u64::MAX)
-            .saturating_add(1);
-        // A client that breaks the connection mid-body leaves a short body, which
-        // then fails JSON parsing with a clear error.
-        let _ = req.take_body().take(limit).read_to_end(&mut body);
-    }
-    let mut head = head_of(&req);
-    *head.body_mut() = body;
-    head
+/// Every header any layer reads (auth, origin check, content negotiation, MCP version
+/// and session, Grip-Sig). A header not listed here never reaches the transports.
+const READ_HEADERS: [HeaderName; 9] = [
+    http::header::HOST,
+    http::header::ORIGIN,
+    http::header::ACCEPT,
+    http::header::CONTENT_TYPE,
+    http::header::CONTENT_LENGTH,
+    http::header::AUTHORIZATION,
+    HeaderName::from_static("mcp-protocol-version"),
+    HeaderName::from_static("mcp-session-id"),
+    HeaderName::from_static("grip-sig"),
+];
+
+/// Longest header value read (an OAuth access token can be several KB); longer values
+/// are dropped, which the layer reading them treats as absent or invalid.
+const MAX_HEADER_VALUE: usize = 16 * 1024;
+
+/// Longest URL read. Fastly itself limits request URLs to 8 KB; a longer one is read as
+/// path "/-" so it gets the router's 404 rather than a partial path.
+const MAX_URL: usize = 8 * 1024;
+
+pub struct ClientRequest {
+    /// Method, path and query, and the headers in `READ_HEADERS`; the body is empty
+    /// until `with_body` reads it.
+    pub head: http::Request<Vec<u8>>,
+    handle: RequestHandle,
+    body: BodyHandle,
 }
 
-/// Method, path, query and headers without the body; the Fastly request stays usable
-/// (a Fanout hand-off needs it).
-pub fn head_of(req: &Request) -> http::Request<Vec<u8>> {
-    let path_and_query = match req.get_query_str() {
-        Some(query) => format!("{}?{query}", req.get_path()),
-        None => req.get_path().to_string(),
-    };
-    let mut builder = http::Request::builder()
-        .method(req.get_method().clone())
-        .uri(path_and_query);
-    for (name, value) in req.get_headers() {
-        builder = builder.header(name, value);
-    }
-    if req.get_header("host").is_none() {
-        if let Some(host) = req.get_url().host_str() {
-            builder = builder.header("host", host);
+impl ClientRequest {
+    pub fn from_client() -> ClientRequest {
+        let (handle, body) = client_request_and_body();
+        let method = handle
+            .get_method(32)
+            // Longer than any method a route accepts: it gets 405 or 404 like others.
+            .unwrap_or_else(|_| http::Method::from_bytes(b"UNKNOWN").unwrap_or_default());
+        let target = match handle.get_url(MAX_URL) {
+            Ok(url) => match url.query() {
+                Some(query) => format!("{}?{query}", url.path()),
+                None => url.path().to_string(),
+            },
+            Err(_) => "/-".to_string(),
+        };
+        let mut head = http::Request::new(Vec::new());
+        *head.method_mut() = method;
+        // Only an unparsable path could fail here; the router then sees "/-" (404).
+        *head.uri_mut() = target
+            .parse()
+            .unwrap_or_else(|_| http::Uri::from_static("/-"));
+        let headers = head.headers_mut();
+        for name in &READ_HEADERS {
+            for value in handle.get_header_values(name, MAX_HEADER_VALUE).flatten() {
+                headers.append(name, value);
+            }
         }
+        ClientRequest { head, handle, body }
     }
-    // Only an unparsable path could fail here; the transports then see an empty "/".
-    builder
-        .body(Vec::new())
-        .unwrap_or_else(|_| http::Request::new(Vec::new()))
+
+    pub fn path(&self) -> &str {
+        self.head.uri().path()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The request with its body: at most `max_body + 1` bytes are read, enough for the
+    /// transport to tell an oversized body (413) without buffering all of it.
+    pub fn with_body(self, max_body: usize) -> http::Request<Vec<u8>> {
+        let ClientRequest { mut head, body, .. } = self;
+        let declared_too_large = head
+            .headers()
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .is_some_and(|n| n > max_body);
+        if !declared_too_large {
+            let limit = u64::try_from(max_body)
+                .unwrap_or(u64::MAX)
+                .saturating_add(1);
+            // A client that breaks the connection mid-body leaves a short body, which
+            // then fails JSON parsing with a clear error.
+            let _ = body.take(limit).read_to_end(head.body_mut());
+        }
+        head
+    }
+
+    /// Hands the request to Fanout through `backend` (GET /sse); Fanout then holds the
+    /// client's connection.
+    pub fn handoff_fanout(mut self, backend: &str) -> bool {
+        self.handle.handoff_fanout(backend).is_ok()
+    }
 }

@@ -4,6 +4,7 @@
 //! every shipped catalog; a malformed catalog is refused at load, never half-used).
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -24,13 +25,30 @@ pub struct ToolSpec {
     #[serde(default)]
     pub title: Option<String>,
     pub description: String,
-    pub input_schema: Value,
-    #[serde(default)]
-    pub output_schema: Option<Value>,
+    /// Kept as raw JSON: parsing every schema into a `Value` tree was most of the cost
+    /// of loading a catalog, which each request pays; a schema is parsed only when a
+    /// request lists or calls the tool (`ToolSpec::input_schema`).
+    #[serde(rename = "inputSchema")]
+    pub raw_input_schema: Box<RawValue>,
+    #[serde(default, rename = "outputSchema")]
+    pub raw_output_schema: Option<Box<RawValue>>,
     pub annotations: AnnotationSpec,
     pub request: RequestSpec,
     #[serde(default)]
     pub response: ResponseSpec,
+}
+
+impl ToolSpec {
+    /// The input schema as a JSON value (`Null` only if the raw JSON were not JSON, which
+    /// the parser that produced it rules out).
+    pub fn input_schema(&self) -> Value {
+        serde_json::from_str(self.raw_input_schema.get()).unwrap_or(Value::Null)
+    }
+
+    pub fn output_schema(&self) -> Option<Value> {
+        let raw = self.raw_output_schema.as_ref()?;
+        serde_json::from_str(raw.get()).ok()
+    }
 }
 
 /// MCP tool annotations; `readOnlyHint` is required so every write is explicit.

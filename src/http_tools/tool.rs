@@ -44,20 +44,20 @@ impl Tool for HttpTool {
         let mut out = json!({
             "name": spec.name,
             "description": spec.description,
-            "inputSchema": spec.input_schema,
+            "inputSchema": spec.input_schema(),
             "annotations": annotations,
         });
         if let Some(title) = &spec.title {
             out["title"] = json!(title);
         }
-        if let Some(schema) = &spec.output_schema {
-            out["outputSchema"] = schema.clone();
+        if let Some(schema) = spec.output_schema() {
+            out["outputSchema"] = schema;
         }
         out
     }
 
     fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolResult {
-        if let Err(problems) = check_arguments(&self.spec.input_schema, arguments) {
+        if let Err(problems) = check_arguments(&self.spec.input_schema(), arguments) {
             return ToolResult::error(format!("Invalid arguments: {problems}"));
         }
         let mut args = arguments.clone();

@@ -15,15 +15,15 @@ use crate::auth::{Principal, PrincipalKind, Refusal};
 use crate::config::Config;
 use crate::jsonrpc::{Id, Request};
 use crate::mcp::server::Server;
-use session::Sessions;
+use session::{LazySessions, Sessions};
 
 /// What a transport needs besides the request: settings, the dispatcher, and session
 /// signing. Session ids are issued and checked here, never stored.
 pub struct Endpoint<'a> {
     pub config: &'a Config,
     pub server: &'a Server<'a>,
-    /// `None` when no session key is configured.
-    pub sessions: Option<&'a Sessions>,
+    /// Session signing, read only by requests that issue or present an id.
+    pub sessions: &'a LazySessions<'a>,
     /// Who is calling (already authenticated).
     pub principal: &'a Principal,
     /// Where clients learn how to authenticate (for 403 insufficient_scope).
@@ -31,6 +31,11 @@ pub struct Endpoint<'a> {
 }
 
 impl Endpoint<'_> {
+    /// `None` when no session key is configured.
+    pub fn sessions(&self) -> Option<&Sessions> {
+        self.sessions.get()
+    }
+
     /// A 403 `insufficient_scope` when an OAuth caller asks for a tool its token's scopes
     /// do not cover (other callers get an isError result from the dispatcher instead).
     pub fn scope_refusal(&self, request: &Request) -> Option<http::Response<Vec<u8>>> {

@@ -6,6 +6,7 @@
 use crate::hex;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use std::cell::OnceCell;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -37,7 +38,29 @@ pub struct Session {
     pub nonce: String,
 }
 
+/// Session signing, loaded on first use: most requests carry no session id and issue
+/// none, so they never read the key (a Secret Store read) or draw the random bits.
+pub struct LazySessions<'a> {
+    cell: OnceCell<Option<Sessions>>,
+    load: Box<dyn Fn() -> Option<Sessions> + 'a>,
+}
+
+impl<'a> LazySessions<'a> {
+    pub fn new(load: impl Fn() -> Option<Sessions> + 'a) -> Self {
+        LazySessions {
+            cell: OnceCell::new(),
+            load: Box::new(load),
+        }
+    }
+
+    /// `None` when no session key is configured.
+    pub fn get(&self) -> Option<&Sessions> {
+        self.cell.get_or_init(|| (self.load)()).as_ref()
+    }
+}
+
 /// Everything needed to issue and check ids during one request.
+#[derive(Clone)]
 pub struct Sessions {
     key: Vec<u8>,
     /// Seconds since the Unix epoch.

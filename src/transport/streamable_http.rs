@@ -68,7 +68,7 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
     }
     if let Some(id) = header_str(req, SESSION_ID) {
         if endpoint
-            .sessions
+            .sessions()
             .and_then(|s| s.verify(Kind::StreamableHttp, id))
             .is_none()
         {
@@ -98,7 +98,7 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
             let initialize = request.method == "initialize";
             let output = server.handle(request, reply);
             if let (true, Some(sessions), Output::Success(success)) =
-                (initialize, endpoint.sessions, &output)
+                (initialize, endpoint.sessions(), &output)
             {
                 let version = success.result["protocolVersion"]
                     .as_str()

@@ -3,7 +3,7 @@
 use super::*;
 use crate::config::Mode;
 use crate::transport::connection::Recorded;
-use crate::transport::session::{Kind, Session, Sessions};
+use crate::transport::session::{Kind, LazySessions, Session, Sessions};
 use http::header::HeaderName;
 use serde_json::json;
 
@@ -66,10 +66,11 @@ fn serve_with(config: &Config, req: &Request<Vec<u8>>, sessions: Option<&Session
         scopes_supported: &[],
         oauth: false,
     };
+    let sessions = LazySessions::new(|| sessions.cloned());
     let endpoint = Endpoint {
         config,
         server: &server,
-        sessions,
+        sessions: &sessions,
         principal: &principal,
         resource: &resource,
     };
