@@ -110,17 +110,23 @@ impl Default for Config {
 impl Config {
     /// Reads every setting through `get` (one lookup per key).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
+        Config::from_lookup_for(get, true)
+    }
+
+    /// Reads the settings a request can use, one lookup per key: the OAuth settings only
+    /// when `auth` includes oauth, the legacy SSE ones only for `legacy_sse` routes;
+    /// the others keep their defaults. Lookups are hostcalls each request pays for (in
+    /// Viceroy ~4 us each, most of them for keys left unset), so unused ones are skipped.
+    pub fn from_lookup_for(get: impl Fn(&str) -> Option<String>, legacy_sse: bool) -> Config {
         let defaults = Config::default();
         let mode = match get("mode").as_deref().map(str::trim) {
             Some("local") => Mode::Local,
             _ => Mode::Production,
         };
         let auth = auth_methods(get("auth"), mode);
-        let oauth_jwks = if auth.contains(&AuthMethod::OAuth) {
-            get("oauth_jwks").unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let oauth = auth.contains(&AuthMethod::OAuth);
+        let oauth_get = |key: &str| if oauth { get(key) } else { None };
+        let legacy_get = |key: &str| if legacy_sse { get(key) } else { None };
         Config {
             mode,
             conformance: get("conformance").is_some_and(|v| is_on(&v)),
@@ -129,14 +135,14 @@ impl Config {
             allow_writes: list(get("allow_writes")),
             bench_tools: number(get("bench_tools"), 0, 0).min(5000),
             auth,
-            oauth_jwks,
-            oauth_issuer: get("oauth_issuer")
+            oauth_jwks: oauth_get("oauth_jwks").unwrap_or_default(),
+            oauth_issuer: oauth_get("oauth_issuer")
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default(),
-            oauth_audience: get("oauth_audience")
+            oauth_audience: oauth_get("oauth_audience")
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default(),
-            oauth_authorization_servers: get("oauth_authorization_servers")
+            oauth_authorization_servers: oauth_get("oauth_authorization_servers")
                 .map(|v| {
                     v.split(',')
                         .map(|s| s.trim().to_string())
@@ -164,16 +170,17 @@ impl Config {
             },
             page_size: number(get("page_size"), defaults.page_size, 1),
             session_ttl_seconds: number(get("session_ttl_seconds"), 24 * 3600, 60) as u64,
-            grip_sig: match (get("grip_sig").as_deref().map(str::trim), mode) {
+            grip_sig: match (legacy_get("grip_sig").as_deref().map(str::trim), mode) {
                 (Some("fanout"), _) => GripSig::Fanout,
                 (Some("shared-key"), _) | (None, Mode::Local) => GripSig::SharedKey,
                 _ => GripSig::Fanout,
             },
-            grip_issuer: get("grip_issuer")
+            grip_issuer: legacy_get("grip_issuer")
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
                 .unwrap_or(defaults.grip_issuer),
-            sse_keepalive_seconds: number(get("sse_keepalive_seconds"), 20, 1).min(20) as u64,
+            sse_keepalive_seconds: number(legacy_get("sse_keepalive_seconds"), 20, 1).min(20)
+                as u64,
         }
     }
 }
@@ -231,6 +238,38 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn only_settings_a_request_can_use_are_looked_up() {
+        let asked = std::cell::RefCell::new(Vec::new());
+        let get = |key: &str| {
+            asked.borrow_mut().push(key.to_string());
+            (key == "auth").then(|| "api_key".to_string())
+        };
+        Config::from_lookup_for(get, false);
+        let skipped = [
+            "oauth_jwks",
+            "oauth_issuer",
+            "grip_sig",
+            "sse_keepalive_seconds",
+        ];
+        for key in skipped {
+            assert!(!asked.borrow().iter().any(|k| k == key), "{key} was read");
+        }
+        asked.borrow_mut().clear();
+        let get = |key: &str| {
+            asked.borrow_mut().push(key.to_string());
+            (key == "auth").then(|| "oauth".to_string())
+        };
+        let config = Config::from_lookup_for(get, true);
+        for key in skipped {
+            assert!(
+                asked.borrow().iter().any(|k| k == key),
+                "{key} was not read"
+            );
+        }
+        assert_eq!(config.auth, vec![AuthMethod::OAuth]);
     }
 
     #[test]

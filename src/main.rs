@@ -16,14 +16,14 @@ fn main() {
     // 1. The request, this deployment's settings and tool sets, where it lives.
     let request = edge::request::ClientRequest::from_client();
     let log = edge::log::RequestLog::start(request.head.method().as_str(), request.path());
-    let config = edge::config::load();
+    let route = route(request.path());
+    let config = edge::config::load(matches!(route, Route::LegacySse | Route::LegacyMessages));
     let http_sets = service::http_sets(&config);
     let host = request.header("host").unwrap_or_default().to_string();
     let site = edge::auth::resource(&config, &host);
     let scopes = service::scopes_supported(&config, &http_sets);
     let resource = site.info(&config, &scopes);
     let mut client = edge::client::Client::default();
-    let route = route(request.path());
 
     // 2. Who is calling: metadata and unknown paths need nobody; CORS preflights carry
     //    no credentials; everything else authenticates, then is rate limited.

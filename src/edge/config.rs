@@ -6,7 +6,9 @@ use mcp_edge::config::Config;
 
 const STORE: &str = "mcp_config";
 
-pub fn load() -> Config {
+/// The settings a request can use (`legacy_sse`: it is on /sse or /messages).
+pub fn load(legacy_sse: bool) -> Config {
     let store = ConfigStore::try_open(STORE).ok();
-    Config::from_lookup(|key| store.as_ref().and_then(|s| s.try_get(key).ok().flatten()))
+    let get = |key: &str| store.as_ref().and_then(|s| s.try_get(key).ok().flatten());
+    Config::from_lookup_for(get, legacy_sse)
 }
