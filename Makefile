@@ -1,5 +1,5 @@
 # `make serve` and `make test` install what is missing first (scripts/setup.sh).
-.PHONY: setup build serve test lint clean bench
+.PHONY: setup build serve test lint clean bench profile
 
 WASM := target/wasm32-wasip1/release/mcp-edge.wasm
 
@@ -19,6 +19,13 @@ test: build
 # Not part of `make test`: mcp-edge vs an empty handler, the TS SDK and rmcp (bench/README.md).
 bench: build
 	@bench/run.sh
+
+# Where a tools/call's guest time goes: the release wasm with symbol names under Viceroy's
+# guest profiler (PROFILE_BODY, PROFILE_N and PROFILE_CONFIG=full: bench/profile.mjs).
+PROFILE_DIR := target/profile
+profile: setup
+	CARGO_PROFILE_RELEASE_STRIP=false cargo build --bin mcp-edge --release --target wasm32-wasip1 --target-dir $(PROFILE_DIR)
+	@. scripts/env.sh && "$${NODE}" bench/profile.mjs $(PROFILE_DIR)/wasm32-wasip1/release/mcp-edge.wasm $${PROFILE_N:-200} $${PROFILE_CONFIG:-}
 
 lint:
 	cargo fmt --check

@@ -77,8 +77,8 @@ fn main() {
     match route {
         Route::LegacySse => {
             let grip = edge::fanout::grip_verifier(&config);
-            if legacy_sse::sse(&request.head, &endpoint, &grip, &mut client) == SseOutcome::HandOff
-            {
+            let outcome = legacy_sse::sse(&request.head, &endpoint, &grip, &mut client);
+            if outcome == SseOutcome::HandOff {
                 edge::fanout::hand_off(request, &mut client);
             }
         }

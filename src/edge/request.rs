@@ -3,7 +3,7 @@
 //!
 //! Why not `fastly::Request::from_client()`: its lazy request (reference-counted header
 //! cells, every header name loaded and parsed into a `HeaderMap`) cost more guest time
-//! than the whole MCP dispatch of a tools/call in the guest profile (`make bench`,
+//! than the whole MCP dispatch of a tools/call in the guest profile (`make profile`,
 //! bench/README.md). Reading the few headers the service uses by name is a handful of
 //! hostcalls and nothing else.
 
@@ -48,12 +48,13 @@ impl ClientRequest {
             .get_method(32)
             // Longer than any method a route accepts: it gets 405 or 404 like others.
             .unwrap_or_else(|_| http::Method::from_bytes(b"UNKNOWN").unwrap_or_default());
-        let target = match handle.get_url(MAX_URL) {
-            Ok(url) => match url.query() {
+        let url = handle.get_url(MAX_URL).ok();
+        let target = match &url {
+            Some(url) => match url.query() {
                 Some(query) => format!("{}?{query}", url.path()),
                 None => url.path().to_string(),
             },
-            Err(_) => "/-".to_string(),
+            None => "/-".to_string(),
         };
         let mut head = http::Request::new(Vec::new());
         *head.method_mut() = method;
@@ -65,6 +66,13 @@ impl ClientRequest {
         for name in &READ_HEADERS {
             for value in handle.get_header_values(name, MAX_HEADER_VALUE).flatten() {
                 headers.append(name, value);
+            }
+        }
+        // A request without Host (HTTP/2 carries :authority) is checked against the URL's.
+        if !headers.contains_key(http::header::HOST) {
+            let host = url.as_ref().and_then(|u| u.host_str());
+            if let Some(value) = host.and_then(|h| http::HeaderValue::from_str(h).ok()) {
+                headers.insert(http::header::HOST, value);
             }
         }
         ClientRequest { head, handle, body }

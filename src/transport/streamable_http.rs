@@ -97,9 +97,13 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
             }
             let initialize = request.method == "initialize";
             let output = server.handle(request, reply);
-            if let (true, Some(sessions), Output::Success(success)) =
-                (initialize, endpoint.sessions(), &output)
-            {
+            // Only initialize issues an id (and only it needs the signing key).
+            let sessions = if initialize {
+                endpoint.sessions()
+            } else {
+                None
+            };
+            if let (Some(sessions), Output::Success(success)) = (sessions, &output) {
                 let version = success.result["protocolVersion"]
                     .as_str()
                     .unwrap_or_default();

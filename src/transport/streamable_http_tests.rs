@@ -48,6 +48,16 @@ fn request(method: Method, changes: &[(&str, &str)], body: &str) -> Request<Vec<
 }
 
 fn serve_with(config: &Config, req: &Request<Vec<u8>>, sessions: Option<&Sessions>) -> Recorded {
+    serve_counting(config, req, sessions, &std::cell::Cell::new(0))
+}
+
+/// `serve_with`, counting how often the session key is loaded into `loads`.
+fn serve_counting(
+    config: &Config,
+    req: &Request<Vec<u8>>,
+    sessions: Option<&Sessions>,
+    loads: &std::cell::Cell<u32>,
+) -> Recorded {
     let catalog = crate::service::catalog(config, &[], &crate::auth::Principal::local());
     let info = crate::service::server_info();
     let page_size = config.page_size;
@@ -66,7 +76,10 @@ fn serve_with(config: &Config, req: &Request<Vec<u8>>, sessions: Option<&Session
         scopes_supported: &[],
         oauth: false,
     };
-    let sessions = LazySessions::new(|| sessions.cloned());
+    let sessions = LazySessions::new(|| {
+        loads.set(loads.get() + 1);
+        sessions.cloned()
+    });
     let endpoint = Endpoint {
         config,
         server: &server,
@@ -83,6 +96,28 @@ fn serve_with(config: &Config, req: &Request<Vec<u8>>, sessions: Option<&Session
 /// Serves a request with sessions enabled.
 fn send_req(req: &Request<Vec<u8>>) -> Recorded {
     serve_with(&config(), req, Some(&sessions()))
+}
+
+#[test]
+fn only_initialize_and_requests_with_a_session_id_load_the_session_key() {
+    let loads = std::cell::Cell::new(0);
+    let keyed = sessions();
+    let serve = |changes: &[(&str, &str)], body: &str| {
+        let req = request(Method::POST, changes, body);
+        serve_counting(&config(), &req, Some(&keyed), &loads)
+    };
+    serve(&[], &ping(1));
+    assert_eq!(loads.get(), 0, "a request without a session id");
+    let id = keyed.issue(Kind::StreamableHttp, "2025-11-25");
+    serve(&[("mcp-session-id", &id)], &ping(2));
+    assert_eq!(loads.get(), 1, "a request presenting an id");
+    let init = rpc(
+        json!(3),
+        "initialize",
+        json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}),
+    );
+    serve(&[], &init);
+    assert_eq!(loads.get(), 2, "initialize");
 }
 
 /// POSTs `body` with the default headers changed by `changes`.
