@@ -2,7 +2,7 @@
 # `make bench` (after `make build`): installs and builds what the benchmark needs, skipping
 # what is already there, then runs bench/run.mjs. Not part of `make test`.
 #   wrk                     Debian's package (the load generator)
-#   bench/floor             the empty Fastly handler, wasm32-wasip1, same toolchain/profile
+#   bench/floor             the empty Fastly handler and floor-hostcalls, wasm32-wasip1, same toolchain/profile
 #   bench/rmcp-server       rmcp, native release build (first build: ~3 minutes)
 #   bench/ts-server         the TypeScript SDK (npm, bench/ts-server/package-lock.json)
 # Knobs (environment): BENCH_QUICK=1 for a short run; see bench/README.md for the rest.
@@ -18,7 +18,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y wrk
 fi
 
-echo "bench: building the floor handler (wasm32-wasip1, release)"
+echo "bench: building the floor handlers (wasm32-wasip1, release)"
 (cd bench/floor && cargo build --quiet --release --locked --target wasm32-wasip1)
 echo "bench: building the rmcp server (native, release)"
 (cd bench/rmcp-server && cargo build --quiet --release --locked)

@@ -23,6 +23,9 @@ import { startPushpin } from '../../local/pushpin.mjs';
 
 export { freePort };
 
+/** Most log lines a stack keeps (the newest). */
+const MAX_LOG_LINES = 50_000;
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 async function waitForHttp(url, child, describe, deadlineMs) {
@@ -68,7 +71,7 @@ const randomKey = () => randomBytes(32).toString('hex');
  * Returns { base, port, mcp, sse, pushpinHttp, pushpinPublish, apiDouble, apiPublish,
  *           serviceId, ports, secrets, manifest, dir, logs, stop }.
  * `logs` is an array of lines (`viceroy| ...`, `pushpin| ...`, `api-double: ...`),
- * each ending in "\n", so logs.join('') is the combined log.
+ * each ending in "\n", so logs.join('') is the combined log (the newest 50,000-100,000).
  * stop() is idempotent: it kills every child (and what they started) and removes the
  * temp dir; an exit hook does the same if the process dies without calling it.
  */
@@ -95,8 +98,15 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
   const viceroyBin = process.env.VICEROY || 'viceroy';
   const wasm = process.env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
   const serviceId = LOCAL_SERVICE_ID; // what Viceroy puts in FASTLY_SERVICE_ID
+  // Bounded: a benchmark's load writes a log line per request, and a heap of hundreds of
+  // thousands of lines slows (by GC) everything else in this process, the api double
+  // included. Tests read far fewer lines than MAX_LOG_LINES.
   const logs = [];
-  const logLine = (source) => (line) => logs.push(`${source}| ${line}\n`);
+  const push = (text) => {
+    logs.push(text);
+    if (logs.length > 2 * MAX_LOG_LINES) logs.splice(0, logs.length - MAX_LOG_LINES);
+  };
+  const logLine = (source) => (line) => push(`${source}| ${line}\n`);
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mcp-stack-'));
   const unregister = onAbnormalExit(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,7 +119,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
       try {
         await fn();
       } catch (err) {
-        logs.push(`stack| stop: ${err.message}\n`);
+        push(`stack| stop: ${err.message}\n`);
       }
     }
     await rm(dir, { recursive: true, force: true });
@@ -136,7 +146,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
       backofficeToken: secrets.backofficeToken,
       serviceId,
       publishUrl: pushpin.publishUrl,
-      log: (line) => logs.push(`${line}\n`),
+      log: (line) => push(`${line}\n`),
     });
     stoppers.push(() => apiDouble.close());
 

@@ -1,0 +1,64 @@
+//! The floor plus the platform calls mcp-edge makes for a tools/call (benchmark config,
+//! no MCP work): read the method, URL and the 9 headers it reads, draw the log id, read
+//! its 21 Config Store keys, check the edge rate limiter, read the body, answer with the
+//! same headers, write one log line. What this costs above `bench-floor` is what those
+//! calls cost under Viceroy, before any JSON-RPC or MCP work.
+use fastly::erl::{Penaltybox, RateCounter, RateWindow, ERL};
+use fastly::handle::{client_request_and_body, BodyHandle, ResponseHandle};
+use fastly::http::{HeaderName, HeaderValue, StatusCode};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+const REPLY: &[u8] = include_bytes!("../../reply.json");
+
+/// The keys mcp-edge reads for a Streamable HTTP request (src/config.rs).
+const KEYS: [&str; 21] = [
+    "mode", "auth", "conformance", "diagnostics", "tool_sets", "allow_writes", "bench_tools",
+    "rate_limit_rps", "api_host", "allowed_hosts", "allowed_origins", "max_body_bytes",
+    "max_json_depth", "max_string_bytes", "max_array_items", "max_batch", "page_size",
+    "session_ttl_seconds", "oauth_audience", "oauth_issuer", "oauth_authorization_servers",
+];
+
+const HEADERS: [&str; 9] = [
+    "host", "origin", "accept", "content-type", "content-length", "authorization",
+    "mcp-protocol-version", "mcp-session-id", "grip-sig",
+];
+
+fn main() {
+    let (request, mut body) = client_request_and_body();
+    let started = Instant::now();
+    std::hint::black_box(request.get_method(32).ok());
+    std::hint::black_box(request.get_url(8192).ok());
+    for name in HEADERS {
+        let name = HeaderName::from_static(name);
+        std::hint::black_box(request.get_header_values(&name, 16384).count());
+    }
+    // One WASI random_get, like mcp-edge's log id (std's hash seed draws it).
+    std::hint::black_box(std::collections::hash_map::RandomState::new());
+    let store = fastly::ConfigStore::try_open("mcp_config").ok();
+    for key in KEYS {
+        std::hint::black_box(store.as_ref().and_then(|s| s.try_get(key).ok().flatten()));
+    }
+    let erl = ERL::open(RateCounter::open("mcp_rate"), Penaltybox::open("mcp_penalty"));
+    let over = erl.check_rate("local", 1, RateWindow::SixtySecs, 20, Duration::from_secs(60));
+    std::hint::black_box(over.ok());
+    let mut bytes = Vec::new();
+    let _ = (&mut body).take(1024 * 1024 + 1).read_to_end(&mut bytes);
+    std::hint::black_box(bytes);
+
+    let mut response = ResponseHandle::new();
+    response.set_status(StatusCode::OK);
+    let json = HeaderValue::from_static("application/json");
+    response.append_header(&HeaderName::from_static("content-type"), &json);
+    let mut out = BodyHandle::new();
+    let _ = out.write_all(REPLY);
+    response.send_to_client(out);
+
+    let line = format!(
+        r#"{{"request_id":"0123456789abcdef","principal":"local","http_method":"POST","path":"/mcp","mcp_method":"tools/call","tool":"diagnostics_payload","status":200,"duration_ms":{:.2}}}"#,
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    if let Ok(mut endpoint) = fastly::log::Endpoint::try_from_name("mcp_log") {
+        let _ = endpoint.write_all(line.as_bytes());
+    }
+}
