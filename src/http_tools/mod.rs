@@ -40,7 +40,7 @@ pub fn check_schemas(set: &HttpToolSet) -> Result<(), String> {
 
 /// Parses and validates a catalog; any problem refuses the whole catalog.
 pub fn load(json: &str) -> Result<HttpToolSet, String> {
-    let file: CatalogFile = serde_json::from_str(json).map_err(|e| format!("catalog: {e}"))?;
+    let file = parse(json)?;
     validate(&file)?;
     Ok(into_set(file))
 }
@@ -49,8 +49,11 @@ pub fn load(json: &str) -> Result<HttpToolSet, String> {
 /// tests validate them) and the synthetic benchmark one. Every request loads the
 /// catalogs its configuration enables, so the rules are not checked again each time.
 pub fn load_validated(json: &str) -> Result<HttpToolSet, String> {
-    let file: CatalogFile = serde_json::from_str(json).map_err(|e| format!("catalog: {e}"))?;
-    Ok(into_set(file))
+    parse(json).map(into_set)
+}
+
+fn parse(json: &str) -> Result<CatalogFile, String> {
+    serde_json::from_str(json).map_err(|e| format!("catalog: {e}"))
 }
 
 fn into_set(file: CatalogFile) -> HttpToolSet {

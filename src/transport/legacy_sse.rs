@@ -59,7 +59,7 @@ pub fn sse(
         Err(reason) => return answer(conn, refusal(StatusCode::FORBIDDEN, None, reason)),
     };
     match *req.method() {
-        Method::GET if endpoint.sessions().is_some() => SseOutcome::HandOff,
+        Method::GET if endpoint.sessions.get().is_some() => SseOutcome::HandOff,
         Method::GET => answer(conn, unavailable()),
         Method::OPTIONS if cors.is_some() => answer(conn, with_cors(preflight(), cors.as_deref())),
         // Clients POST to the SSE URL to probe for Streamable HTTP; 405 makes them fall
@@ -69,7 +69,7 @@ pub fn sse(
 }
 
 fn open_stream(endpoint: &Endpoint, conn: &mut dyn ClientConnection) {
-    let Some(sessions) = endpoint.sessions() else {
+    let Some(sessions) = endpoint.sessions.get() else {
         return conn.respond(unavailable());
     };
     // The session is bound to its principal: its id carries the principal's id.
@@ -156,7 +156,8 @@ fn post_message(
         );
     }
     let Some(session) = endpoint
-        .sessions()
+        .sessions
+        .get()
         .and_then(|s| s.verify(Kind::LegacySse, id))
     else {
         let reason = "Not Found: unknown or expired session; reconnect to /sse";

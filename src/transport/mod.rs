@@ -15,7 +15,7 @@ use crate::auth::{Principal, PrincipalKind, Refusal};
 use crate::config::Config;
 use crate::jsonrpc::{Id, Request};
 use crate::mcp::server::Server;
-use session::{LazySessions, Sessions};
+use session::LazySessions;
 
 /// What a transport needs besides the request: settings, the dispatcher, and session
 /// signing. Session ids are issued and checked here, never stored.
@@ -31,11 +31,6 @@ pub struct Endpoint<'a> {
 }
 
 impl Endpoint<'_> {
-    /// `None` when no session key is configured.
-    pub fn sessions(&self) -> Option<&Sessions> {
-        self.sessions.get()
-    }
-
     /// A 403 `insufficient_scope` when an OAuth caller asks for a tool its token's scopes
     /// do not cover (other callers get an isError result from the dispatcher instead).
     pub fn scope_refusal(&self, request: &Request) -> Option<http::Response<Vec<u8>>> {

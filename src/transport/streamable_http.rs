@@ -68,7 +68,8 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
     }
     if let Some(id) = header_str(req, SESSION_ID) {
         if endpoint
-            .sessions()
+            .sessions
+            .get()
             .and_then(|s| s.verify(Kind::StreamableHttp, id))
             .is_none()
         {
@@ -99,7 +100,7 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
             let output = server.handle(request, reply);
             // Only initialize issues an id (and only it needs the signing key).
             let sessions = if initialize {
-                endpoint.sessions()
+                endpoint.sessions.get()
             } else {
                 None
             };
