@@ -159,6 +159,22 @@ function edgeConfig(benchTools = 0) {
   };
 }
 
+/** A fixed-reply handler from bench/floor under Viceroy (tools/call scenario only). */
+function floorTarget(key, label, wasm) {
+  return {
+    key,
+    label,
+    onlyMain: ['call'],
+    fixedReply: true,
+    async start() {
+      const port = await freePort();
+      const manifest = path.join(BENCH, 'floor/fastly.toml');
+      const { proc, lines } = await startProcess(key, VICEROY, ['serve', '-C', manifest, '--addr', `127.0.0.1:${port}`, wasm], { port });
+      return { url: `http://127.0.0.1:${port}/mcp`, stop: () => proc.stop(), logs: () => lines.join('\n') };
+    },
+  };
+}
+
 const TARGETS = [
   {
     key: 'mcp-edge',
@@ -180,30 +196,10 @@ const TARGETS = [
       return { url: stack.mcp, base: stack.base, stack, stop: () => stack.stop(), logs: () => stack.logs.slice(-50).join('') };
     },
   },
-  {
-    key: 'floor',
-    label: 'floor (empty Fastly handler, Viceroy)',
-    onlyMain: ['call'],
-    fixedReply: true,
-    async start() {
-      const port = await freePort();
-      const { proc, lines } = await startProcess('floor', VICEROY, ['serve', '-C', path.join(BENCH, 'floor/fastly.toml'), '--addr', `127.0.0.1:${port}`, FLOOR_WASM], { port });
-      return { url: `http://127.0.0.1:${port}/mcp`, stop: () => proc.stop(), logs: () => lines.join('\n') };
-    },
-  },
-  {
-    // The floor plus the platform calls mcp-edge makes for a tools/call (headers, Config
-    // Store keys, rate limiter, log line) and no MCP work: what those calls cost.
-    key: 'floor-hostcalls',
-    label: 'floor + mcp-edge\'s hostcalls (Viceroy)',
-    onlyMain: ['call'],
-    fixedReply: true,
-    async start() {
-      const port = await freePort();
-      const { proc, lines } = await startProcess('floor-hostcalls', VICEROY, ['serve', '-C', path.join(BENCH, 'floor/fastly.toml'), '--addr', `127.0.0.1:${port}`, FLOOR_HOSTCALLS_WASM], { port });
-      return { url: `http://127.0.0.1:${port}/mcp`, stop: () => proc.stop(), logs: () => lines.join('\n') };
-    },
-  },
+  floorTarget('floor', 'floor (empty Fastly handler, Viceroy)', FLOOR_WASM),
+  // The floor plus the platform calls mcp-edge makes for a tools/call (headers, Config
+  // Store keys, rate limiter, log line) and no MCP work: what those calls cost.
+  floorTarget('floor-hostcalls', 'floor + mcp-edge\'s hostcalls (Viceroy)', FLOOR_HOSTCALLS_WASM),
   {
     key: 'ts-sdk',
     label: 'TypeScript SDK 1.32.2 (Node 22)',
