@@ -407,6 +407,7 @@ const WARMUP_LONG = Number(env.BENCH_WARMUP_LONG || (QUICK ? 2 : 20));
     .filter((k) => !ONLY || ONLY.has(k))
     .map((k) => TARGETS.find((t) => t.key === k));
   const samples = new Map(targets.map((t) => [t.key, []]));
+  const RESIDENT = ['ts-sdk', 'rmcp'];
   const resident = new Map();
   const turn = async (target, running, round) => {
     const row = await measure(target, running, SCENARIOS.call, 8, ROUND_SECONDS);
@@ -414,7 +415,7 @@ const WARMUP_LONG = Number(env.BENCH_WARMUP_LONG || (QUICK ? 2 : 20));
     else samples.get(target.key).push({ rps: row.rps, p50_ms: row.p50_ms, p99_ms: row.p99_ms });
   };
   try {
-    for (const target of targets.filter((t) => ['ts-sdk', 'rmcp'].includes(t.key))) {
+    for (const target of targets.filter((t) => RESIDENT.includes(t.key))) {
       try {
         const running = await target.start({});
         resident.set(target.key, running);
@@ -429,7 +430,7 @@ const WARMUP_LONG = Number(env.BENCH_WARMUP_LONG || (QUICK ? 2 : 20));
           await turn(target, resident.get(target.key), round);
           continue;
         }
-        if (['ts-sdk', 'rmcp'].includes(target.key)) continue;
+        if (RESIDENT.includes(target.key)) continue; // it did not start
         const outcome = await withTarget(target, {}, async (running) => {
           await warmup(running, target);
           await turn(target, running, round);

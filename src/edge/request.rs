@@ -9,6 +9,7 @@
 
 use fastly::handle::{client_request_and_body, BodyHandle, RequestHandle};
 use http::header::HeaderName;
+use mcp_edge::transport::envelope;
 use std::io::Read;
 
 /// Every header any layer reads (auth, origin check, content negotiation, MCP version
@@ -83,26 +84,21 @@ impl ClientRequest {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.head.headers().get(name).and_then(|v| v.to_str().ok())
+        envelope::header_str(&self.head, name)
     }
 
     /// The request with its body: at most `max_body + 1` bytes are read, enough for the
     /// transport to tell an oversized body (413) without buffering all of it.
     pub fn with_body(self, max_body: usize) -> http::Request<Vec<u8>> {
         let ClientRequest { mut head, body, .. } = self;
-        let declared_too_large = head
-            .headers()
-            .get(http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .is_some_and(|n| n > max_body);
+        let limit = u64::try_from(max_body).unwrap_or(u64::MAX);
+        let declared_too_large = envelope::declared_length(&head).is_some_and(|n| n > limit);
         if !declared_too_large {
-            let limit = u64::try_from(max_body)
-                .unwrap_or(u64::MAX)
-                .saturating_add(1);
             // A client that breaks the connection mid-body leaves a short body, which
             // then fails JSON parsing with a clear error.
-            let _ = body.take(limit).read_to_end(head.body_mut());
+            let _ = body
+                .take(limit.saturating_add(1))
+                .read_to_end(head.body_mut());
         }
         head
     }

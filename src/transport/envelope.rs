@@ -21,8 +21,7 @@ pub fn check_json_body(
             "Unsupported Media Type: Content-Type must be application/json",
         ));
     }
-    let declared = header_str(req, "content-length").and_then(|n| n.trim().parse::<u64>().ok());
-    let too_large = declared.is_some_and(|n| n > config.max_body_bytes as u64)
+    let too_large = declared_length(req).is_some_and(|n| n > config.max_body_bytes as u64)
         || req.body().len() > config.max_body_bytes;
     if too_large {
         return Err((
@@ -60,6 +59,11 @@ pub fn media_type(content_type: &str) -> String {
 
 pub fn header_str<'r>(req: &'r Request<Vec<u8>>, name: &str) -> Option<&'r str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The body length the client declared (Content-Length), when it is a number.
+pub fn declared_length(req: &Request<Vec<u8>>) -> Option<u64> {
+    header_str(req, "content-length").and_then(|n| n.trim().parse::<u64>().ok())
 }
 
 /// A transport-level refusal: an HTTP error with a JSON-RPC error body (id null).
