@@ -1,5 +1,5 @@
 # `make serve` and `make test` install what is missing first (scripts/setup.sh).
-.PHONY: setup build serve test lint clean bench profile
+.PHONY: setup build serve test lint clean bench profile deploy-rehearsal api-key smoke
 
 WASM := target/wasm32-wasip1/release/mcp-edge.wasm
 
@@ -15,6 +15,20 @@ serve: build
 
 test: build
 	@scripts/test.sh
+
+# `fastly compute publish` rehearsed with the real Fastly CLI against a local double of
+# the Fastly API, then the uploaded package smoke-checked (also part of `make test`).
+deploy-rehearsal: build
+	@. scripts/env.sh && "$${NODE}" scripts/deploy-rehearsal.mjs
+
+# A client API key for a deployed service: make api-key NAME=librechat [SETS=fastly]
+# [WRITES=] [FILE=api_keys.json] (README: Deploying).
+api-key:
+	@node scripts/api-key.mjs --name "$(NAME)" --tool-sets "$(or $(SETS),fastly)" --write-sets "$(WRITES)" --file "$(or $(FILE),api_keys.json)"
+
+# Smoke check of a deployed service: make smoke URL=https://NAME.edgecompute.app KEY=...
+smoke:
+	@node scripts/smoke.mjs "$(URL)" "$(KEY)"
 
 # Not part of `make test`: mcp-edge vs an empty handler, the TS SDK and rmcp (bench/README.md).
 bench: build

@@ -33,7 +33,7 @@ const fail = (message) => {
   console.error(`dev-deps: ${message}`);
   process.exit(1);
 };
-for (const name of ['MCP_API_TOKEN', 'MCP_GRIP_KEY']) {
+for (const name of ['MCP_API_TOKEN', 'MCP_PUBLISH_TOKEN', 'MCP_GRIP_KEY']) {
   if (!process.env[name]) fail(`${name} is not set (source scripts/env.sh)`);
 }
 
@@ -91,6 +91,7 @@ try {
   api = await startApiDouble({
     port: Number(values['api-port']),
     token: process.env.MCP_API_TOKEN,
+    publishToken: process.env.MCP_PUBLISH_TOKEN,
     backofficeToken: process.env.MCP_BACKOFFICE_TOKEN,
     publishUrl: pushpin.publishUrl,
   });

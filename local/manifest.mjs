@@ -5,7 +5,9 @@
 // Deliberately a line-based edit rather than parse + re-serialise: everything else
 // (config stores, secret stores, comments, order) stays exactly as written, so the tests
 // run what `make serve` runs. Backend tables must be written in the table form
-// (`[local_server.backends.NAME]` with `url = "..."` lines), as fastly.toml does.
+// (`[local_server.backends.NAME]` with `url = "..."` lines), as fastly.toml does; the
+// form the Fastly CLI writes when `fastly compute publish` rewrites fastly.toml (indented
+// tables under an empty `[local_server.backends]` header) works too.
 
 const HEADER = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/;
 
@@ -57,10 +59,11 @@ export function manifestWithBackends(text, backends) {
       out.push('');
     }
   }
-  // Inline definitions (`[local_server.backends]` with `self = { ... }`) would clash with
-  // the tables; refuse rather than write a manifest Viceroy rejects.
-  const inline = text.match(/^\s*\[local_server\.backends\]\s*$/m);
-  if (inline) throw new Error('manifest: write local backends as [local_server.backends.NAME] tables, not inline');
+  // Inline definitions (`[local_server.backends]` with `self = { ... }` lines) would clash
+  // with the tables; refuse rather than write a manifest Viceroy rejects. The header alone
+  // (as the Fastly CLI writes it) is fine.
+  const inline = /^\s*\[local_server\.backends\]\s*$((?:\n\s*(?:#.*)?$)*)\n\s*[A-Za-z0-9_"-]+\s*=/m;
+  if (inline.test(text)) throw new Error('manifest: write local backends as [local_server.backends.NAME] tables, not inline');
   return out.join('\n');
 }
 

@@ -12,14 +12,17 @@ WASM="$PWD/target/wasm32-wasip1/release/mcp-edge.wasm"
 # Fresh random secrets per run unless given; never committed. fastly.toml's
 # [local_server.secret_stores] reads them into the Secret Store mcp_secrets:
 #   MCP_SESSION_KEY  session_key  HMAC key of Mcp-Session-Id / legacy SSE session ids
-#   MCP_API_TOKEN    api_token    the token the service publishes with; the local
+#   MCP_API_TOKEN    api_token    the token the tools send to the Fastly API; the local
 #                                 api.fastly.com double (local/api-double.mjs) expects it
+#   MCP_PUBLISH_TOKEN publish_token the token the service publishes to Fanout with (the
+#                                 double accepts only it on the publish endpoint)
 #   MCP_GRIP_KEY     grip_key     the HS256 key local Pushpin signs Grip-Sig with
 #                                 (sig_key, iss "pushpin"), used as its raw bytes
 #   MCP_BACKOFFICE_TOKEN backoffice_token  bearer token of the example back-office API
 random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 MCP_SESSION_KEY="${MCP_SESSION_KEY:-$(random_key)}"
 MCP_API_TOKEN="${MCP_API_TOKEN:-$(random_key)}"
+MCP_PUBLISH_TOKEN="${MCP_PUBLISH_TOKEN:-$(random_key)}"
 MCP_GRIP_KEY="${MCP_GRIP_KEY:-$(random_key)}"
 MCP_BACKOFFICE_TOKEN="${MCP_BACKOFFICE_TOKEN:-$(random_key)}"
-export VICEROY NODE FASTLY WASM MCP_SESSION_KEY MCP_API_TOKEN MCP_GRIP_KEY MCP_BACKOFFICE_TOKEN
+export VICEROY NODE FASTLY WASM MCP_SESSION_KEY MCP_API_TOKEN MCP_PUBLISH_TOKEN MCP_GRIP_KEY MCP_BACKOFFICE_TOKEN

@@ -2,11 +2,12 @@
 //! the edge, a map in tests). Unknown or malformed values fall back to safe defaults so a
 //! typo never takes the service down; the defaults are the production ones.
 
-/// Where the service runs. Local mode trusts loopback hosts and origins (the local stack
-/// and the MCP Inspector on localhost); production trusts only what is configured.
 pub use crate::auth::AuthMethod;
 pub use crate::jsonrpc::Limits;
 
+/// How much the service trusts its surroundings. Local mode (only on a local runtime)
+/// trusts loopback hosts and origins (the local stack and the MCP Inspector on
+/// localhost); production trusts only what is configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Production,
@@ -108,26 +109,39 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Reads every setting through `get` (one lookup per key).
+    /// Reads every setting through `get` (one lookup per key), as on a local runtime.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
-        Config::from_lookup_for(get, true)
+        Config::from_lookup_for(get, true, Runtime::Local).0
     }
 
     /// Reads the settings a request can use, one lookup per key: the OAuth settings only
     /// when `auth` includes oauth, the legacy SSE ones only for `legacy_sse` routes;
     /// the others keep their defaults. Lookups are hostcalls each request pays for (in
     /// Viceroy ~4 us each, most of them for keys left unset), so unused ones are skipped.
-    pub fn from_lookup_for(get: impl Fn(&str) -> Option<String>, legacy_sse: bool) -> Config {
+    ///
+    /// `mode = local` is honoured only on a local runtime: on Fastly's network it would
+    /// turn client authentication off, so there it is ignored and reported in the
+    /// returned warnings (which the request's log line carries).
+    pub fn from_lookup_for(
+        get: impl Fn(&str) -> Option<String>,
+        legacy_sse: bool,
+        runtime: Runtime,
+    ) -> (Config, Vec<&'static str>) {
         let defaults = Config::default();
-        let mode = match get("mode").as_deref().map(str::trim) {
-            Some("local") => Mode::Local,
+        let mut warnings = Vec::new();
+        let mode = match (get("mode").as_deref().map(str::trim), runtime) {
+            (Some("local"), Runtime::Local) => Mode::Local,
+            (Some("local"), Runtime::Fastly) => {
+                warnings.push(MODE_LOCAL_IGNORED);
+                Mode::Production
+            }
             _ => Mode::Production,
         };
         let auth = auth_methods(get("auth"), mode);
         let oauth = auth.contains(&AuthMethod::OAuth);
         let oauth_get = |key: &str| if oauth { get(key) } else { None };
         let legacy_get = |key: &str| if legacy_sse { get(key) } else { None };
-        Config {
+        let config = Config {
             mode,
             conformance: get("conformance").is_some_and(|v| is_on(&v)),
             diagnostics: get("diagnostics").is_some_and(|v| is_on(&v)),
@@ -181,9 +195,22 @@ impl Config {
                 .unwrap_or(defaults.grip_issuer),
             sse_keepalive_seconds: number(legacy_get("sse_keepalive_seconds"), 20, 1).min(20)
                 as u64,
-        }
+        };
+        (config, warnings)
     }
 }
+
+/// Where the service runs: Viceroy (`fastly compute serve`, the local stack) or Fastly's
+/// network. Only the edge adapter can tell (Viceroy sets `FASTLY_HOSTNAME=localhost`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    Local,
+    Fastly,
+}
+
+/// The warning logged when `mode = local` is set on Fastly's network.
+pub const MODE_LOCAL_IGNORED: &str =
+    "mode=local ignored: not running locally (client authentication stays on)";
 
 /// `none` only counts in local mode; production never runs without client
 /// authentication, whatever the store says (it falls back to API keys).
@@ -247,7 +274,7 @@ mod tests {
             asked.borrow_mut().push(key.to_string());
             (key == "auth").then(|| "api_key".to_string())
         };
-        Config::from_lookup_for(get, false);
+        Config::from_lookup_for(get, false, Runtime::Fastly);
         let skipped = [
             "oauth_jwks",
             "oauth_issuer",
@@ -262,7 +289,7 @@ mod tests {
             asked.borrow_mut().push(key.to_string());
             (key == "auth").then(|| "oauth".to_string())
         };
-        let config = Config::from_lookup_for(get, true);
+        let (config, _) = Config::from_lookup_for(get, true, Runtime::Fastly);
         for key in skipped {
             assert!(
                 asked.borrow().iter().any(|k| k == key),
@@ -270,6 +297,24 @@ mod tests {
             );
         }
         assert_eq!(config.auth, vec![AuthMethod::OAuth]);
+    }
+
+    #[test]
+    fn mode_local_only_counts_on_a_local_runtime() {
+        let get = |key: &str| (key == "mode").then(|| "local".to_string());
+        let (local, warnings) = Config::from_lookup_for(get, false, Runtime::Local);
+        assert_eq!(
+            (local.mode, local.auth),
+            (Mode::Local, vec![AuthMethod::None])
+        );
+        assert!(warnings.is_empty());
+        let (edge, warnings) = Config::from_lookup_for(get, false, Runtime::Fastly);
+        assert_eq!(edge.mode, Mode::Production);
+        assert_eq!(edge.auth, vec![AuthMethod::ApiKey]);
+        assert_eq!(edge.grip_sig, GripSig::Fanout);
+        assert_eq!(warnings, vec![MODE_LOCAL_IGNORED]);
+        let (_, none) = Config::from_lookup_for(|_| None, false, Runtime::Fastly);
+        assert!(none.is_empty());
     }
 
     #[test]

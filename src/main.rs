@@ -15,9 +15,10 @@ fn main() {
 
     // 1. The request, this deployment's settings and tool sets, where it lives.
     let request = edge::request::ClientRequest::from_client();
-    let log = edge::log::RequestLog::start(request.head.method().as_str(), request.path());
+    let mut log = edge::log::RequestLog::start(request.head.method().as_str(), request.path());
     let route = route(request.path());
-    let config = edge::config::load(matches!(route, Route::LegacySse | Route::LegacyMessages));
+    let legacy = matches!(route, Route::LegacySse | Route::LegacyMessages);
+    let config = edge::config::load(legacy, &mut log);
     let http_sets = service::http_sets(&config);
     let host = request.header("host").unwrap_or_default().to_string();
     let site = edge::auth::resource(&config, &host);
@@ -35,7 +36,8 @@ fn main() {
             return log.finish(None, None, None, client.status);
         }
         _ if request.head.method() == http::Method::OPTIONS => Principal::nobody(),
-        _ => match edge::auth::principal(&config, &site, request.header("authorization")) {
+        _ => match edge::auth::principal(&config, &site, request.header("authorization"), &mut log)
+        {
             Ok(principal) => principal,
             Err(refusal) => {
                 let id = mcp_edge::jsonrpc::Id::Null;
@@ -44,7 +46,7 @@ fn main() {
             }
         },
     };
-    if edge::rate_limit::over_limit(&principal.id(), config.rate_limit_rps) {
+    if edge::rate_limit::over_limit(&principal.id(), config.rate_limit_rps, &mut log) {
         client.respond(envelope::too_many_requests(
             edge::rate_limit::RETRY_AFTER_SECONDS,
         ));

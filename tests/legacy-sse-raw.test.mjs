@@ -160,7 +160,7 @@ test('POST /sse is 405 so clients fall back; GET /messages is 405', async () => 
 });
 
 test('a failed publish reaches the client as HTTP 502 with a JSON-RPC error', async () => {
-  const broken = await startStack({ serviceApiToken: 'not-the-token' });
+  const broken = await startStack({ servicePublishToken: 'not-the-token' });
   try {
     const stream = await openStream(broken.sse);
     const first = event(await stream.next((b) => b.includes('event: endpoint')));

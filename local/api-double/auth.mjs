@@ -10,8 +10,12 @@ function same(a, b) {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-/** True when the request headers (Node's lower-cased object) carry the expected token. */
+/**
+ * True when the request headers (Node's lower-cased object) carry the expected token, or
+ * one of them when `expected` is an array.
+ */
 export function checkToken(headers, expected) {
+  const accepted = (Array.isArray(expected) ? expected : [expected]).filter((t) => typeof t === 'string' && t.length > 0);
   const candidates = [];
   const key = headers['fastly-key'];
   if (typeof key === 'string' && key.length > 0) candidates.push(key.trim());
@@ -20,9 +24,11 @@ export function checkToken(headers, expected) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (match) candidates.push(match[1]);
   }
-  // Evaluate every candidate (no early exit) so timing does not tell which header matched.
+  // Evaluate every pair (no early exit) so timing does not tell which header or token matched.
   let ok = false;
-  for (const candidate of candidates) ok = same(candidate, expected) || ok;
+  for (const candidate of candidates) {
+    for (const token of accepted) ok = same(candidate, token) || ok;
+  }
   return ok;
 }
 

@@ -1,5 +1,7 @@
 // Fanout publishing: POST /service/{service_id}/publish/ (trailing slash, as the real
-// API), authenticated with the API token. The body ({"items":[...]}, GRIP publish
+// API), authenticated with the publish token (ctx.publishToken: in production an
+// automation token with purge_select on this service; the tools' token is refused with
+// 403, as a token without that scope is; any other token is 401). The body ({"items":[...]}, GRIP publish
 // format) goes unchanged to Pushpin's HTTP publish endpoint, and Pushpin's status, body
 // and content type come back to the caller (200 "Published" on success, even when no
 // one is subscribed).
@@ -7,6 +9,7 @@
 // Sizes are logged, not enforced: Fanout's ~64 KB per-message limit is the service's
 // job (Pushpin 1.36 accepts larger messages, so a local run would not catch it).
 import { request } from 'node:http';
+import { checkToken } from './auth.mjs';
 import { readBody, sendJson } from './http.mjs';
 
 /**
@@ -57,12 +60,32 @@ function describeItems(buffer) {
   return notes;
 }
 
+/**
+ * Tokens the control plane issued (`fastly auth-token create`) with the purge_select
+ * scope on a service it holds: a service under Viceroy publishes as Viceroy's service id
+ * (0000...), so the service the token names stands for it.
+ */
+function issuedPublishTokens(ctx) {
+  const state = ctx.controlPlane;
+  if (!state) return [];
+  const live = new Set([...state.services.values()].filter((s) => !s.deleted_at).map((s) => s.id));
+  return state.tokens
+    .filter((t) => String(t.scope).split(' ').includes('purge_select') && t.services.some((id) => live.has(id)))
+    .map((t) => t.access_token);
+}
+
 export function routes(ctx) {
   return [
     {
       method: 'POST',
       pattern: /^\/service\/(?<serviceId>[^/]+)\/publish\/$/,
-      auth: true,
+      auth: (req) => {
+        if (checkToken(req.headers, [...[].concat(ctx.publishToken ?? ctx.token), ...issuedPublishTokens(ctx)])) return null;
+        if (checkToken(req.headers, ctx.token)) {
+          return { status: 403, body: { msg: 'Forbidden', detail: 'This token does not have the purge_select scope for this service' } };
+        }
+        return { status: 401, body: { msg: 'Provided credentials are missing or invalid' } };
+      },
       async handler({ req, res, params, info }) {
         const body = await readBody(req);
         info.reqBytes = body.length;

@@ -7,8 +7,14 @@
 // (without the query string) whose named groups become `params`; `auth: true` runs the
 // API token check first, like the real API (which authenticates before it looks the
 // service up); `auth` may also be a function (req) => null | { status, body, headers }
-// for another scheme (the back-office bearer token). To add an endpoint, write a module
-// and list it in ENDPOINT_MODULES.
+// for another scheme (the back-office bearer token); an optional `when(params)` lets a
+// route pass a request on to the next matching one (the control plane answers only for
+// the services it created). To add an endpoint, write a module and list it in
+// ENDPOINT_MODULES.
+//
+// With the `controlPlane` option the double also models what the Fastly CLI creates
+// (services, versions, stores, products, tokens; see ./control-plane.mjs); its routes
+// come first and take the control token.
 //
 // Every request except /__double/* is recorded (headers with tokens redacted, body) in
 // ctx.requestLog, served at GET /__double/requests (see ./request-log.mjs); the server
@@ -20,6 +26,7 @@
 import { createServer } from 'node:http';
 import { checkToken } from './auth.mjs';
 import * as backoffice from './backoffice.mjs';
+import * as controlPlane from './control-plane.mjs';
 import { notFound, readBody, sendJson } from './http.mjs';
 import * as publish from './publish.mjs';
 import * as requestLog from './request-log.mjs';
@@ -33,26 +40,49 @@ const ENDPOINT_MODULES = [publish, services, stats, backoffice, requestLog];
 
 /**
  * Creates (does not start) the double.
- * options: { token, backofficeToken, serviceId = LOCAL_SERVICE_ID, publishUrl, log, requestLogLimit }
- *   token           the expected API token (Fastly-Key or Authorization: Bearer)
+ * options: { token, publishToken, backofficeToken, serviceId = LOCAL_SERVICE_ID, publishUrl, log,
+ *            requestLogLimit, controlPlane, controlToken }
+ *   token           the expected API token (Fastly-Key or Authorization: Bearer), or an
+ *                   array of accepted tokens
+ *   publishToken    the token the publish endpoint expects (./publish.mjs; default: token)
  *   backofficeToken the bearer token of the /backoffice/ example API (optional; without
  *                   it those routes answer 503)
  *   publishUrl      Pushpin's publish endpoint, e.g. http://127.0.0.1:5561/publish/
  *   log             (line) => void, default: stderr
  *   requestLogLimit entries kept by the request log (default 2000)
- * The returned server has `requestLog` (see ./request-log.mjs).
+ *   controlPlane    enables the control plane (./control-plane.mjs): true or
+ *                   { fanoutEntitled = true, takenDomains = [], password }
+ *   controlToken    the token (or array) its routes accept, e.g. the Fastly CLI's
+ *                   FASTLY_API_TOKEN (default: token)
+ * The returned server has `requestLog` (see ./request-log.mjs) and `controlPlane` (the
+ * state of ./control-state.mjs, or null).
  */
 export function createApiDouble({
   token,
+  publishToken,
   backofficeToken,
   serviceId = LOCAL_SERVICE_ID,
   publishUrl,
   log = (line) => process.stderr.write(`${line}\n`),
   requestLogLimit,
+  controlPlane: controlOptions,
+  controlToken,
 }) {
-  if (!token) throw new Error('api double: an expected token is required');
-  const ctx = { token, backofficeToken, serviceId, publishUrl, log, requestLog: requestLog.createRequestLog({ limit: requestLogLimit }) };
-  const table = ENDPOINT_MODULES.flatMap((module) => module.routes(ctx));
+  const tokens = [].concat(token ?? []).filter(Boolean);
+  if (tokens.length === 0) throw new Error('api double: an expected token is required');
+  const ctx = {
+    token: Array.isArray(token) ? tokens : token,
+    tokens,
+    publishToken,
+    backofficeToken,
+    serviceId,
+    publishUrl,
+    log,
+    requestLog: requestLog.createRequestLog({ limit: requestLogLimit }),
+    controlPlane: controlOptions ? controlPlane.createControlPlane(controlOptions === true ? {} : controlOptions) : null,
+    controlToken: [].concat(controlToken ?? tokens).filter(Boolean),
+  };
+  const table = [controlPlane, ...ENDPOINT_MODULES].flatMap((module) => module.routes(ctx));
 
   const server = createServer(async (req, res) => {
     const started = Date.now();
@@ -73,13 +103,13 @@ export function createApiDouble({
         info.reqBytes = req.bufferedBody.length;
         entry = record(req.bufferedBody);
       }
-      const route = table.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+      const route = table.find((r) => r.method === req.method && r.pattern.test(url.pathname) && (!r.when || r.when(url.pathname.match(r.pattern).groups ?? {})));
       const denied = typeof route?.auth === 'function' ? route.auth(req) : null;
       if (!route) {
         // Drain the body so the connection can be reused.
         info.reqBytes = (await readBody(req)).length;
         info.resBytes = notFound(res);
-      } else if (route.auth === true && !checkToken(req.headers, token)) {
+      } else if (route.auth === true && !checkToken(req.headers, tokens)) {
         info.reqBytes = (await readBody(req)).length;
         info.resBytes = sendJson(res, 401, { msg: 'Provided credentials are missing or invalid' });
       } else if (denied) {
@@ -105,12 +135,13 @@ export function createApiDouble({
     }
   });
   server.requestLog = ctx.requestLog;
+  server.controlPlane = ctx.controlPlane;
   return server;
 }
 
 /**
  * Creates and starts the double on 127.0.0.1:port (0 = any free port).
- * Returns { url, port, server, requestLog, close() }.
+ * Returns { url, port, server, requestLog, controlPlane, close() }.
  */
 export async function startApiDouble({ port = 0, host = '127.0.0.1', ...options }) {
   const server = createApiDouble(options);
@@ -127,6 +158,7 @@ export async function startApiDouble({ port = 0, host = '127.0.0.1', ...options 
     port: actual,
     server,
     requestLog: server.requestLog,
+    controlPlane: server.controlPlane,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

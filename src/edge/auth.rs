@@ -2,6 +2,7 @@
 //! hashes from the Secret Store; the JWKS comes with the configuration) and works out
 //! this server's resource URLs from the request.
 
+use super::log::RequestLog;
 use mcp_edge::auth::challenge::ResourceInfo;
 use mcp_edge::auth::oauth::OAuthSettings;
 use mcp_edge::auth::{authenticate, AuthMethod, AuthSettings, Principal, Refusal};
@@ -54,17 +55,25 @@ pub fn resource(config: &Config, host: &str) -> Resource {
     }
 }
 
+/// The warning logged when API keys are required and none is stored.
+const NO_API_KEYS: &str =
+    "no client API keys: Secret Store mcp_secrets has no api_keys (README: Deploying)";
+
 /// Who sent `authorization` (the Authorization header), or why the request is refused.
 pub fn principal(
     config: &Config,
     resource: &Resource,
     authorization: Option<&str>,
+    log: &mut RequestLog,
 ) -> Result<Principal, Refusal> {
     let methods = &config.auth;
     let api_keys = methods
         .contains(&AuthMethod::ApiKey)
         .then(|| super::secrets::get("api_keys").and_then(|k| String::from_utf8(k).ok()))
         .flatten();
+    if api_keys.is_none() && methods.contains(&AuthMethod::ApiKey) {
+        log.warn(NO_API_KEYS);
+    }
     let oauth = methods.contains(&AuthMethod::OAuth).then(|| OAuthSettings {
         issuer: &config.oauth_issuer,
         audience: &resource.url,

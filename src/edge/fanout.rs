@@ -10,6 +10,8 @@ use mcp_edge::transport::{connection::ClientConnection, envelope::refusal};
 /// Secret Store key of the local Pushpin's Grip-Sig key.
 const GRIP_KEY: &str = "grip_key";
 
+pub use mcp_edge::fanout::publish::PUBLISH_TOKEN;
+
 pub fn service_id() -> String {
     std::env::var("FASTLY_SERVICE_ID").unwrap_or_default()
 }
@@ -27,10 +29,19 @@ pub fn grip_verifier(config: &Config) -> GripVerifier {
 }
 
 /// Hands a client's GET /sse to Fanout through backend `self`; Fanout calls the service
-/// back with a Grip-Sig.
+/// back with a Grip-Sig. Without the token that publishes replies the session could
+/// never answer, so the client is told at once rather than at its first message.
 pub fn hand_off(request: ClientRequest, client: &mut Client) {
-    if !request.handoff_fanout("self") {
-        let reason = "Service Unavailable: Fanout is not enabled for this service";
-        client.respond(refusal(http::StatusCode::SERVICE_UNAVAILABLE, None, reason));
-    }
+    let unavailable = if super::secrets::get(PUBLISH_TOKEN).is_none() {
+        "Service Unavailable: legacy SSE needs a publish token (Secret Store mcp_secrets/publish_token, README: Deploying)"
+    } else if !request.handoff_fanout("self") {
+        "Service Unavailable: the Fanout hand-off failed (is Fanout enabled on this service, and backend `self` its own domain?)"
+    } else {
+        return;
+    };
+    client.respond(refusal(
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        None,
+        unavailable,
+    ));
 }

@@ -1,6 +1,9 @@
 //! One structured line per request to the log endpoint `mcp_log` (Viceroy prints it to
 //! stdout). It carries no token, key, session id or argument: only who (the principal's
-//! name), what (HTTP method, path, MCP method, tool), the outcome and the time taken.
+//! name), what (HTTP method, path, MCP method, tool), the outcome, the time taken, and
+//! warnings about the deployment (a setting ignored, a limit not enforced). Without an
+//! `mcp_log` endpoint the line goes to stdout, which `fastly log-tail` shows, with a
+//! warning saying so: a missing endpoint is visible, never silent.
 
 use fastly::log::Endpoint;
 use serde::Serialize;
@@ -10,11 +13,19 @@ use std::time::Instant;
 /// Longest path logged, in characters.
 const MAX_PATH_CHARS: usize = 128;
 
+/// The log endpoint every line goes to (declared in fastly.toml `[setup.log_endpoints]`).
+const ENDPOINT: &str = "mcp_log";
+
+/// The warning a line printed to stdout carries.
+const NO_ENDPOINT: &str =
+    "log endpoint mcp_log not found: create it (README: Deploying); lines go to stdout";
+
 pub struct RequestLog {
     pub id: String,
     pub started: Instant,
     pub http_method: String,
     pub path: String,
+    warnings: Vec<&'static str>,
 }
 
 /// The line as written; borrowed, so nothing is copied into a `serde_json::Value` first.
@@ -29,6 +40,8 @@ struct Line<'a> {
     /// `None` (null): the request was handed off to Fanout, which answers the client.
     status: Option<u16>,
     duration_ms: f64,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    warnings: &'a [&'static str],
 }
 
 impl RequestLog {
@@ -44,16 +57,29 @@ impl RequestLog {
             started: Instant::now(),
             http_method: http_method.to_string(),
             path: path[..end].to_string(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Adds a warning about the deployment to this request's line (fixed texts only:
+    /// never a value a client or a store supplied).
+    pub fn warn(&mut self, warning: &'static str) {
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
         }
     }
 
     pub fn finish(
-        &self,
+        mut self,
         principal: Option<&str>,
         method: Option<&str>,
         tool: Option<&str>,
         status: u16,
     ) {
+        let endpoint = Endpoint::try_from_name(ENDPOINT);
+        if endpoint.is_err() {
+            self.warn(NO_ENDPOINT);
+        }
         let line = Line {
             request_id: &self.id,
             principal,
@@ -63,13 +89,21 @@ impl RequestLog {
             tool,
             status: (status != 0).then_some(status),
             duration_ms: (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            warnings: &self.warnings,
         };
         // One write is one log message: format first, then write once.
-        if let (Ok(bytes), Ok(mut endpoint)) = (
-            serde_json::to_vec(&line),
-            Endpoint::try_from_name("mcp_log"),
-        ) {
-            let _ = endpoint.write_all(&bytes);
+        let Ok(bytes) = serde_json::to_vec(&line) else {
+            return;
+        };
+        match endpoint {
+            Ok(mut endpoint) => {
+                let _ = endpoint.write_all(&bytes);
+            }
+            Err(_) => {
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(&bytes);
+                let _ = stdout.write_all(b"\n");
+            }
         }
     }
 }

@@ -1,17 +1,23 @@
 //! Per-principal rate limiting with Fastly's edge rate limiter: over `rate_limit_rps`
 //! on average over a minute, the principal goes into a penalty box for a minute.
 //! Viceroy implements these calls as no-ops (never over the limit), so locally nothing
-//! is limited; production enforces it.
+//! is limited. On Fastly, Edge Rate Limiting needs a product the account may not have;
+//! then the limiter fails, the request goes through and its log line says so.
 
+use super::log::RequestLog;
 use fastly::erl::{Penaltybox, RateCounter, RateWindow, ERL};
 use std::time::Duration;
 
 /// Seconds a limited principal waits (the penalty box TTL).
 pub const RETRY_AFTER_SECONDS: u64 = 60;
 
-/// Whether `principal_id` is over its limit. A limiter error lets the request through:
-/// availability beats strictness for a throttle.
-pub fn over_limit(principal_id: &str, rps: u32) -> bool {
+/// The warning logged when the limiter cannot be used.
+const UNENFORCED: &str =
+    "rate limit not enforced: Edge Rate Limiting failed (is the product enabled on this service?)";
+
+/// Whether `principal_id` is over its limit. A limiter error lets the request through
+/// (availability beats strictness for a throttle) and is logged.
+pub fn over_limit(principal_id: &str, rps: u32, log: &mut RequestLog) -> bool {
     if rps == 0 {
         return false;
     }
@@ -26,5 +32,8 @@ pub fn over_limit(principal_id: &str, rps: u32) -> bool {
         rps,
         Duration::from_secs(RETRY_AFTER_SECONDS),
     )
-    .unwrap_or(false)
+    .unwrap_or_else(|_| {
+        log.warn(UNENFORCED);
+        false
+    })
 }

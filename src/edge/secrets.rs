@@ -9,6 +9,7 @@ pub const STORE: &str = "mcp_secrets";
 pub fn get(key: &str) -> Option<Vec<u8>> {
     let store = SecretStore::open(STORE).ok()?;
     let secret = store.try_get(key).ok().flatten()?;
-    let bytes = secret.plaintext().to_vec();
+    // try_plaintext: a secret that fails to decrypt is missing, never a trap.
+    let bytes = secret.try_plaintext().ok()?.to_vec();
     (!bytes.is_empty()).then_some(bytes)
 }

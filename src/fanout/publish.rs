@@ -33,24 +33,26 @@ pub trait Publisher {
 }
 
 /// Publishing through Fastly's API on backend `api`:
-/// `POST /service/{service_id}/publish/` with the `api_token` secret as `Fastly-Key`.
+/// `POST /service/{service_id}/publish/` with the `publish_token` secret as `Fastly-Key`.
 pub struct FanoutApi<'u> {
     pub upstream: &'u dyn Upstream,
     pub service_id: String,
 }
 
-/// Secret Store key of the token allowed to publish on this service.
-const TOKEN_KEY: &str = "api_token";
+/// Secret Store key of the token allowed to publish on this service: its own token
+/// (purge_select, limited to this service), never the tools' `api_token`, so the
+/// tools' token needs no rights on this service and publishing needs none elsewhere.
+pub const PUBLISH_TOKEN: &str = "publish_token";
 
 impl Publisher for FanoutApi<'_> {
     fn publish(&mut self, channel: &str, content: &str) -> Result<(), PublishError> {
-        let token = self.upstream.secret(TOKEN_KEY).ok_or(PublishError {
+        let token = self.upstream.secret(PUBLISH_TOKEN).ok_or(PublishError {
             status: None,
-            reason: "no API token configured (Secret Store mcp_secrets/api_token)",
+            reason: "no publish token configured (Secret Store mcp_secrets/publish_token)",
         })?;
         let mut key = HeaderValue::from_str(&token).map_err(|_| PublishError {
             status: None,
-            reason: "the API token is not a valid header value",
+            reason: "the publish token is not a valid header value",
         })?;
         key.set_sensitive(true);
         let request = UpstreamRequest {

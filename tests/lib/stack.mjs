@@ -57,16 +57,19 @@ const randomKey = () => randomBytes(32).toString('hex');
  * Starts Pushpin, the api double and Viceroy on free ports.
  * options:
  *   extraArgs  more `viceroy serve` arguments
- *   secrets    { sessionKey, apiToken, gripKey } overrides (default: the MCP_* env
- *              variables when set, else fresh random keys for this stack); apiToken
- *              is what the api double expects, gripKey what Pushpin signs with
+ *   secrets    { sessionKey, apiToken, publishToken, gripKey } overrides (default: the
+ *              MCP_* env variables when set, else fresh random keys for this stack);
+ *              apiToken is what the api double expects from the tools, publishToken
+ *              what it expects on the publish endpoint, gripKey what Pushpin signs with
  *   serviceApiToken  give the service (Secret Store api_token) another token than the
- *              double expects: every publish then gets the API's 401
+ *              double expects: every tool call then gets the API's 401
+ *   servicePublishToken  the same for publish_token: every publish then gets a 401
  *   serviceGripKey   give the service another Grip-Sig key than Pushpin signs with:
  *              Fanout's callback then fails verification
  *   config     { key: value } overrides of the Config Store mcp_config (e.g.
  *              { allow_writes: '' } to see guarded writes refused)
  *   env        more environment for Viceroy (e.g. MCP_API_KEYS for the api_keys secret)
+ *   manifestPath  the fastly.toml to derive the stack's from (default: the project's)
  *   verbose    Pushpin at log level 3
  * Returns { base, port, mcp, sse, pushpinHttp, pushpinPublish, apiDouble, apiPublish,
  *           serviceId, ports, secrets, manifest, dir, logs, stop }.
@@ -75,10 +78,11 @@ const randomKey = () => randomBytes(32).toString('hex');
  * stop() is idempotent: it kills every child (and what they started) and removes the
  * temp dir; an exit hook does the same if the process dies without calling it.
  */
-export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, serviceGripKey, config = {}, env = {}, verbose = false } = {}) {
+export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, servicePublishToken, serviceGripKey, config = {}, env = {}, manifestPath, verbose = false } = {}) {
   const secrets = {
     sessionKey: given.sessionKey ?? process.env.MCP_SESSION_KEY ?? randomKey(),
     apiToken: given.apiToken ?? process.env.MCP_API_TOKEN ?? randomKey(),
+    publishToken: given.publishToken ?? process.env.MCP_PUBLISH_TOKEN ?? randomKey(),
     gripKey: given.gripKey ?? process.env.MCP_GRIP_KEY ?? randomKey(),
     backofficeToken: given.backofficeToken ?? process.env.MCP_BACKOFFICE_TOKEN ?? randomKey(),
   };
@@ -86,7 +90,7 @@ export async function startStack({ extraArgs = [], secrets: given = {}, serviceA
   // time can race for one; such a clash is detected and the stack retried on new ports.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, config, env, verbose });
+      return await startStackOnce({ extraArgs, secrets, serviceApiToken, servicePublishToken, serviceGripKey, config, env, manifestPath, verbose });
     } catch (err) {
       const clash = err.code === 'EADDRINUSE' || /Address already in use|EADDRINUSE/.test(err.message);
       if (!clash || attempt >= 3) throw err;
@@ -94,7 +98,7 @@ export async function startStack({ extraArgs = [], secrets: given = {}, serviceA
   }
 }
 
-async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGripKey, config, env, verbose }) {
+async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePublishToken, serviceGripKey, config, env, manifestPath, verbose }) {
   const viceroyBin = process.env.VICEROY || 'viceroy';
   const wasm = process.env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
   const serviceId = LOCAL_SERVICE_ID; // what Viceroy puts in FASTLY_SERVICE_ID
@@ -143,6 +147,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
     const apiDouble = await startApiDouble({
       port: 0,
       token: secrets.apiToken,
+      publishToken: secrets.publishToken,
       backofficeToken: secrets.backofficeToken,
       serviceId,
       publishUrl: pushpin.publishUrl,
@@ -152,7 +157,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
 
     const base = `http://127.0.0.1:${viceroyPort}`;
     const manifest = path.join(dir, 'fastly.toml');
-    const source = await readFile(path.join(ROOT, 'fastly.toml'), 'utf8');
+    const source = await readFile(manifestPath ?? path.join(ROOT, 'fastly.toml'), 'utf8');
     const withBackends = manifestWithBackends(source, { self: { url: base }, api: { url: apiDouble.url } });
     await writeFile(manifest, manifestWithConfig(withBackends, config));
 
@@ -165,6 +170,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, serviceGrip
           ...process.env,
           MCP_SESSION_KEY: secrets.sessionKey,
           MCP_API_TOKEN: serviceApiToken ?? secrets.apiToken,
+          MCP_PUBLISH_TOKEN: servicePublishToken ?? secrets.publishToken,
           MCP_GRIP_KEY: serviceGripKey ?? secrets.gripKey,
           MCP_BACKOFFICE_TOKEN: secrets.backofficeToken,
           ...env,
