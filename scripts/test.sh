@@ -11,5 +11,9 @@ echo "== host unit tests"
 cargo test --lib --quiet
 echo "== fuzz (60 s)"
 scripts/fuzz.sh 60
+# Alone, first: its `fastly compute publish` runs a release build (minutes, both cores on
+# a fresh machine), which would slow the other suites' Viceroy start-ups.
+echo "== deploy rehearsal (the Fastly CLI against the API double; README: Deploying)"
+"${NODE}" --test tests/deploy-rehearsal.test.mjs
 echo "== integration tests (wasm under Viceroy)"
-exec "${NODE}" --test --test-concurrency=2 tests/*.test.mjs
+exec "${NODE}" --test --test-concurrency=2 $(ls tests/*.test.mjs | grep -v deploy-rehearsal)

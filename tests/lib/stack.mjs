@@ -179,7 +179,9 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePubl
       },
     );
     stoppers.push(() => viceroy.stop());
-    await waitForHttp(`${base}/mcp`, viceroy.child, () => logs.join(''), 30_000);
+    // Viceroy compiles the 5.6 MB module before it listens: seconds on an idle machine,
+    // far more on a busy 2-core one; the deadline is for a Viceroy that never comes up.
+    await waitForHttp(`${base}/mcp`, viceroy.child, () => logs.join(''), 120_000);
     if (!portOwnedBy(viceroyPort, viceroy.child)) {
       throw Object.assign(new Error(`viceroy: port ${viceroyPort} is taken by another process`), { code: 'EADDRINUSE' });
     }
