@@ -1,5 +1,6 @@
 // Bad input over raw HTTP against the wasm under Viceroy: every client mistake gets the
 // right HTTP status and JSON-RPC error, never a trap or a 500.
+import { createHmac } from 'node:crypto';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MCP_HEADERS, post, startStack } from './lib/stack.mjs';
@@ -100,6 +101,49 @@ test('GET and DELETE are 405 with Allow, unknown paths 404', async () => {
   }
   const missing = await fetch(`${stack.base}/nope`);
   assert.equal(missing.status, 404);
+});
+
+async function sessionFor(protocolVersion) {
+  const init = await post(stack.mcp, {
+    jsonrpc: '2.0', id: 1, method: 'initialize',
+    params: { protocolVersion, capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  });
+  assert.equal(init.status, 200, init.text);
+  const id = init.headers.get('mcp-session-id');
+  assert.ok(id, 'initialize issues a session id');
+  return id;
+}
+
+/** A session id signed with this stack's key, issued two days ago (the TTL is one day). */
+function expiredSessionId() {
+  const issued = Math.floor(Date.now() / 1000) - 2 * 86400;
+  const claims = `s1.${issued.toString(16)}.2025-11-25.${'07'.repeat(16)}`;
+  const mac = createHmac('sha256', stack.secrets.sessionKey).update(claims).digest('hex');
+  return `${claims}.${mac}`;
+}
+
+test('GET and DELETE with a forged or expired Mcp-Session-Id are 404, with a live one 405', async () => {
+  const live = await sessionFor('2025-11-25');
+  const forged = live.slice(0, -1) + (live.endsWith('0') ? '1' : '0');
+  for (const method of ['GET', 'DELETE']) {
+    for (const dead of [forged, expiredSessionId()]) {
+      const res = await fetch(stack.mcp, { method, headers: { accept: 'text/event-stream', 'mcp-session-id': dead } });
+      assert.equal(res.status, 404, `${method} ${dead}`);
+      assert.equal((await res.json()).error.code, -32600);
+    }
+    const res = await fetch(stack.mcp, { method, headers: { accept: 'text/event-stream', 'mcp-session-id': live } });
+    assert.equal(res.status, 405, method);
+    await res.body?.cancel();
+  }
+});
+
+test('without MCP-Protocol-Version, the session id\'s version decides batching', async () => {
+  const batch = [ping, { ...ping, id: 2 }];
+  const newer = await post(stack.mcp, batch, { 'mcp-session-id': await sessionFor('2025-11-25') });
+  assertError(newer, 400, -32600);
+  const older = await post(stack.mcp, batch, { 'mcp-session-id': await sessionFor('2025-03-26') });
+  assert.equal(older.status, 200, older.text);
+  assert.deepEqual(older.json.map((r) => r.id), [1, 2]);
 });
 
 test('Host and Origin allowlist (403) and CORS for allowed origins', async () => {
