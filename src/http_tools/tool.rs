@@ -5,6 +5,7 @@ use super::outcome;
 use super::render;
 use super::spec::{RequestSpec, ToolSpec};
 use crate::mcp::context::RequestContext;
+use crate::registry::schema::check_arguments;
 use crate::registry::tool::{Tool, ToolResult};
 use crate::upstream::{Upstream, UpstreamRequest};
 use http::Method;
@@ -97,32 +98,6 @@ impl Tool for HttpTool {
             Ok(response) => outcome::from_response(response, &self.spec.response, offset),
             Err(error) => outcome::unreachable(error),
         }
-    }
-}
-
-/// Every way the arguments break the schema, each naming the argument.
-pub fn check_arguments(schema: &Value, arguments: &Map<String, Value>) -> Result<(), String> {
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(schema)
-        .map_err(|e| format!("the tool's own schema is invalid: {e}"))?;
-    let instance = Value::Object(arguments.clone());
-    let problems: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| {
-            let path = e.instance_path().to_string();
-            let at = path.trim_start_matches('/');
-            if at.is_empty() {
-                e.to_string()
-            } else {
-                format!("'{at}': {e}")
-            }
-        })
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("; "))
     }
 }
 
