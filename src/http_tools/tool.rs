@@ -95,7 +95,11 @@ impl Tool for HttpTool {
             .and_then(Value::as_u64)
             .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
         match upstream.send(request) {
-            Ok(response) => outcome::from_response(response, &self.spec.response, offset),
+            Ok(response) => {
+                let output_schema = self.spec.output_schema();
+                let spec = &self.spec.response;
+                outcome::from_response(response, spec, offset, output_schema.as_ref())
+            }
             Err(error) => outcome::unreachable(error),
         }
     }
@@ -123,7 +127,7 @@ fn resolve_default(
     let response = upstream.send(request).map_err(outcome::unreachable)?;
     if !(200..300).contains(&response.status) {
         let spec = super::spec::ResponseSpec::default();
-        return Err(outcome::from_response(response, &spec, 0));
+        return Err(outcome::from_response(response, &spec, 0, None));
     }
     let document: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     Ok(document.pointer(pointer).filter(|v| !v.is_null()).cloned())
