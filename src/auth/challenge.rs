@@ -33,7 +33,16 @@ pub fn refusal_response(refusal: &Refusal, info: &ResourceInfo, id: Id) -> Respo
             refusal.description.replace('"', "'")
         ));
     }
-    if let Some(scope) = &refusal.scope {
+    // A 401 names what the resource offers (the scopes a token should ask for); a 403
+    // insufficient_scope names what the step-up needs.
+    let scope = match &refusal.scope {
+        Some(scope) => Some(scope.clone()),
+        None if refusal.status == 401 && info.oauth && !info.scopes_supported.is_empty() => {
+            Some(info.scopes_supported.join(" "))
+        }
+        None => None,
+    };
+    if let Some(scope) = scope {
         params.push(format!("scope=\"{scope}\""));
     }
     let challenge = format!("Bearer {}", params.join(", "));
@@ -90,6 +99,32 @@ mod tests {
             scopes_supported: &[],
             oauth,
         }
+    }
+
+    #[test]
+    fn a_401_names_the_scopes_supported() {
+        let scopes = ["mcp:fastly".to_string(), "mcp:fastly:write".to_string()];
+        let with_scopes = ResourceInfo {
+            scopes_supported: &scopes,
+            ..info(true)
+        };
+        let metadata = "resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\"";
+        let cases = [
+            (Refusal::unauthorized(None, "authentication required"), format!("Bearer {metadata}, scope=\"mcp:fastly mcp:fastly:write\"")),
+            (Refusal::unauthorized(Some("invalid_token"), "expired"), format!("Bearer {metadata}, error=\"invalid_token\", error_description=\"expired\", scope=\"mcp:fastly mcp:fastly:write\"")),
+        ];
+        for (refusal, expected) in cases {
+            let response = refusal_response(&refusal, &with_scopes, Id::Null);
+            assert_eq!(response.headers()[WWW_AUTHENTICATE], expected.as_str());
+        }
+        // Without OAuth (API keys only) there are no scopes to name.
+        let keys_only = ResourceInfo {
+            scopes_supported: &scopes,
+            ..info(false)
+        };
+        let refusal = Refusal::unauthorized(None, "authentication required");
+        let response = refusal_response(&refusal, &keys_only, Id::Null);
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer realm=\"mcp\"");
     }
 
     #[test]

@@ -37,12 +37,18 @@ impl Endpoint<'_> {
         if self.principal.kind != PrincipalKind::OAuth {
             return None;
         }
-        let scope = self.server.scope_needed(request)?;
+        let needed = self.server.scope_needed(request)?;
+        // Clients replace their scopes with what the challenge names (the TS SDK does),
+        // so it names those the token already has as well: a step-up must not lose them.
+        let mut scopes: Vec<&str> = self.principal.scopes.iter().map(String::as_str).collect();
+        if !scopes.contains(&needed) {
+            scopes.push(needed);
+        }
         let refusal = Refusal {
             status: 403,
             error: Some("insufficient_scope"),
-            description: format!("this tool needs the scope {scope}"),
-            scope: Some(scope.to_string()),
+            description: format!("this tool needs the scope {needed}"),
+            scope: Some(scopes.join(" ")),
         };
         let id: Id = request.id.clone();
         Some(refusal_response(&refusal, self.resource, id))
