@@ -89,7 +89,7 @@ test('not JSON-RPC requests: 400 -32600', async () => {
   const bodies = [42, 'string', null, true, [], {}, { jsonrpc: '2.0' }, { jsonrpc: '1.0', id: 1, method: 'ping' }, { id: 1, method: 'ping' },
     { jsonrpc: 2, id: 1, method: 'ping' }, { jsonrpc: '2.0', id: 1, method: 5 }, { jsonrpc: '2.0', id: 1, method: null },
     { jsonrpc: '2.0', id: null, method: 'ping' }, { jsonrpc: '2.0', id: {}, method: 'ping' }, { jsonrpc: '2.0', id: [], method: 'ping' },
-    { jsonrpc: '2.0', id: 1.5, method: 'ping' }, { jsonrpc: '2.0', id: true, method: 'ping' }, { jsonrpc: '2.0', id: 1, method: 'ping', params: [1] },
+    { jsonrpc: '2.0', id: false, method: 'ping' }, { jsonrpc: '2.0', id: true, method: 'ping' }, { jsonrpc: '2.0', id: 1, method: 'ping', params: [1] },
     { jsonrpc: '2.0', id: 1, method: 'ping', params: 'x' }, { jsonrpc: '2.0', id: 1, method: 'ping', params: 7 },
     { jsonrpc: '2.0', id: 1, method: 'ping', extra: 1 }, { jsonrpc: '2.0', id: 1 }, { jsonrpc: '2.0', method: 'x', params: [1] },
     { jsonrpc: '2.0', id: 1, result: {}, method: 'ping' }];

@@ -34,6 +34,20 @@ test('a body that is not a JSON-RPC request is -32600 with HTTP 400', async () =
   assertError(await post(stack.mcp, { jsonrpc: '2.0', id: null, method: 'ping' }), 400, -32600);
 });
 
+test('every JSON number id is answered with the same bytes (negative, fractional, beyond u64, exponents)', async () => {
+  for (const id of ['-1', '1.5', '18446744073709551616', '1e3', '-0', '2.50', '1E+2', '-9223372036854775809']) {
+    const ok = await post(stack.mcp, `{"jsonrpc":"2.0","id":${id},"method":"ping"}`);
+    assert.equal(ok.status, 200, `${id}: ${ok.text}`);
+    assert.equal(ok.text, `{"jsonrpc":"2.0","result":{},"id":${id}}`);
+    const invalid = await post(stack.mcp, `{"jsonrpc":"1.0","id":${id},"method":"ping"}`);
+    assert.equal(invalid.status, 400, id);
+    assert.ok(invalid.text.endsWith(`,"id":${id}}`), invalid.text);
+  }
+  const batch = await post(stack.mcp, '[{"jsonrpc":"2.0","id":-1,"method":"ping"},{"jsonrpc":"2.0","id":1e3,"method":"ping"}]',
+    { 'mcp-protocol-version': '2025-03-26' });
+  assert.equal(batch.text, '[{"jsonrpc":"2.0","result":{},"id":-1},{"jsonrpc":"2.0","result":{},"id":1e3}]');
+});
+
 test('unknown methods are -32601, bad params and unknown tools -32602 (HTTP 200)', async () => {
   assertError(await post(stack.mcp, { jsonrpc: '2.0', id: 2, method: 'nope/nope' }), 200, -32601, 2);
   assertError(await post(stack.mcp, { jsonrpc: '2.0', id: 3, method: 'tools/call', params: {} }), 200, -32602, 3);

@@ -1,7 +1,7 @@
 //! The HTTP side of refusals and the RFC 9728 protected resource metadata.
 
 use super::Refusal;
-use crate::jsonrpc::{self, Error, ErrorCode, Id};
+use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
 use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{Response, StatusCode};
 use serde_json::json;
@@ -19,7 +19,11 @@ pub struct ResourceInfo<'a> {
 }
 
 /// 401 or 403 with `WWW-Authenticate` and a JSON-RPC error body.
-pub fn refusal_response(refusal: &Refusal, info: &ResourceInfo, id: Id) -> Response<Vec<u8>> {
+pub fn refusal_response(
+    refusal: &Refusal,
+    info: &ResourceInfo,
+    id: RequestId,
+) -> Response<Vec<u8>> {
     let mut params = Vec::new();
     if info.oauth {
         params.push(format!("resource_metadata=\"{}\"", info.metadata_url));
@@ -114,7 +118,7 @@ mod tests {
             (Refusal::unauthorized(Some("invalid_token"), "expired"), format!("Bearer {metadata}, error=\"invalid_token\", error_description=\"expired\", scope=\"mcp:fastly mcp:fastly:write\"")),
         ];
         for (refusal, expected) in cases {
-            let response = refusal_response(&refusal, &with_scopes, Id::Null);
+            let response = refusal_response(&refusal, &with_scopes, RequestId::Null);
             assert_eq!(response.headers()[WWW_AUTHENTICATE], expected.as_str());
         }
         // Without OAuth (API keys only) there are no scopes to name.
@@ -123,14 +127,14 @@ mod tests {
             ..info(false)
         };
         let refusal = Refusal::unauthorized(None, "authentication required");
-        let response = refusal_response(&refusal, &keys_only, Id::Null);
+        let response = refusal_response(&refusal, &keys_only, RequestId::Null);
         assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer realm=\"mcp\"");
     }
 
     #[test]
     fn challenges_name_the_metadata_and_the_error() {
         let refusal = Refusal::unauthorized(Some("invalid_token"), "expired");
-        let response = refusal_response(&refusal, &info(true), Id::Null);
+        let response = refusal_response(&refusal, &info(true), RequestId::Null);
         assert_eq!(response.status(), 401);
         let header = response.headers()[WWW_AUTHENTICATE].to_str().unwrap();
         assert_eq!(
@@ -143,7 +147,7 @@ mod tests {
             description: "needs mcp:fastly:write".into(),
             scope: Some("mcp:fastly:write".into()),
         };
-        let response = refusal_response(&scope, &info(true), Id::Num(3));
+        let response = refusal_response(&scope, &info(true), RequestId::from(3u64));
         assert_eq!(response.status(), 403);
         assert!(response.headers()[WWW_AUTHENTICATE]
             .to_str()
@@ -152,7 +156,7 @@ mod tests {
         let keys_only = refusal_response(
             &Refusal::unauthorized(None, "authentication required"),
             &info(false),
-            Id::Null,
+            RequestId::Null,
         );
         assert_eq!(
             keys_only.headers()[WWW_AUTHENTICATE],

@@ -13,7 +13,7 @@ pub mod streamable_http;
 use crate::auth::challenge::{refusal_response, ResourceInfo};
 use crate::auth::{Principal, PrincipalKind, Refusal};
 use crate::config::Config;
-use crate::jsonrpc::{Id, Request};
+use crate::jsonrpc::{Request, RequestId};
 use crate::mcp::server::Server;
 use session::LazySessions;
 
@@ -50,7 +50,7 @@ impl Endpoint<'_> {
             description: format!("this tool needs the scope {needed}"),
             scope: Some(scopes.join(" ")),
         };
-        let id: Id = request.id.clone();
+        let id: RequestId = request.id.clone();
         Some(refusal_response(&refusal, self.resource, id))
     }
 }

@@ -13,13 +13,12 @@ use super::session::{Kind, Session};
 use super::Endpoint;
 use super::{origin, sse};
 use crate::config::Config;
-use crate::jsonrpc::{self, invalid_request, Id, Incoming, Message};
+use crate::jsonrpc::{self, invalid_request, Incoming, Message, Output, RequestId};
 use crate::mcp::context::Notifier;
 use crate::mcp::server::Server;
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use jsonrpc_core::Output;
 use serde_json::Value;
 
 const PROTOCOL_VERSION: &str = "mcp-protocol-version";
@@ -91,7 +90,13 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
     };
     let incoming = match jsonrpc::parse_with(req.body(), &endpoint.config.limits) {
         Ok(incoming) => incoming,
-        Err(error) => return reply.send(error_response(StatusCode::BAD_REQUEST, Id::Null, error)),
+        Err(error) => {
+            return reply.send(error_response(
+                StatusCode::BAD_REQUEST,
+                RequestId::Null,
+                error,
+            ))
+        }
     };
     match incoming {
         Incoming::Single(Message::Request(request)) => {
@@ -128,7 +133,11 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
         Incoming::Batch(_) if !version::allows_batching(version) => {
             let error =
                 invalid_request("JSON-RPC batches are not allowed in this protocol version");
-            reply.send(error_response(StatusCode::BAD_REQUEST, Id::Null, error))
+            reply.send(error_response(
+                StatusCode::BAD_REQUEST,
+                RequestId::Null,
+                error,
+            ))
         }
         Incoming::Batch(messages) => batch(messages, server, reply),
     }

@@ -481,11 +481,38 @@ fn preflights_from_other_origins_are_forbidden() {
 }
 
 #[test]
-#[ignore = "BUG: jsonrpc_core::Id is Num(u64): a negative integer id (valid JSON-RPC 2.0 and MCP) gets 400 with id null"]
-fn negative_integer_ids_are_answered() {
-    let conn = send(&[], r#"{"jsonrpc":"2.0","id":-1,"method":"ping"}"#);
-    let expected = json!({ "jsonrpc": "2.0", "result": {}, "id": -1 });
-    assert_eq!(json_reply(&conn, 200), expected);
+fn every_json_number_id_is_answered_with_the_same_bytes() {
+    let ids = ["-1", "1.5", "18446744073709551616", "1e3", "-0", "2.50"];
+    for id in ids {
+        let conn = send(
+            &[],
+            &format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"ping"}}"#),
+        );
+        json_reply(&conn, 200);
+        assert_eq!(
+            text(&conn),
+            format!(r#"{{"jsonrpc":"2.0","result":{{}},"id":{id}}}"#)
+        );
+        let invalid = format!(r#"{{"jsonrpc":"1.0","id":{id},"method":"ping"}}"#);
+        let conn = send(&[], &invalid);
+        error_reply(&conn, 400, INVALID);
+        assert!(
+            text(&conn).ends_with(&format!(r#","id":{id}}}"#)),
+            "{}",
+            text(&conn)
+        );
+    }
+    let pings: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"ping"}}"#))
+        .collect();
+    let conn = send(&[("mcp-protocol-version", "2025-03-26")], &batch(&pings));
+    json_reply(&conn, 200);
+    let answers: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"jsonrpc":"2.0","result":{{}},"id":{id}}}"#))
+        .collect();
+    assert_eq!(text(&conn), format!("[{}]", answers.join(",")));
 }
 
 #[test]
