@@ -555,7 +555,7 @@ fn classify_members(mut object: Map<String, Value>, id: Option<Option<RequestId>
     match id {
         Some(RequestId::Null) => invalid(
             RequestId::Null,
-            "the request id must be a string or an integer",
+            "the request id must be a string or a number",
         ),
         Some(id) => match object_params(params) {
             Ok(params) => Message::Request(Request { id, method, params }),
@@ -932,7 +932,7 @@ mod tests {
                 Reference::Invalid(call.id, "\"jsonrpc\" must be \"2.0\"")
             }
             Ok(Call::MethodCall(call)) if call.id == Id::Null => {
-                Reference::Invalid(Id::Null, "the request id must be a string or an integer")
+                Reference::Invalid(Id::Null, "the request id must be a string or a number")
             }
             Ok(Call::MethodCall(call)) => match object_params(call.params) {
                 Ok(params) => Reference::Request(call.id, call.method, params),

@@ -1,8 +1,9 @@
 //! MCP Streamable HTTP (2025-03-26 and later), stateless: every POST carries all it needs,
 //! the session id issued on initialize is self-validating, and GET/DELETE are 405 because
-//! there is no session stream to open or end (404 when they present a dead session id). A request's reply is JSON, unless the handler emits notifications
-//! (progress, logs) first: then the reply switches to an SSE stream at the first
-//! notification, so the client sees them as they happen, and the response ends it.
+//! there is no session stream to open or end (404 when they present a dead session id).
+//! A request's reply is JSON, unless the handler emits notifications (progress, logs)
+//! first: then the reply switches to an SSE stream at the first notification, so the
+//! client sees them as they happen, and the response ends it.
 
 use super::connection::ClientConnection;
 use super::envelope::{
