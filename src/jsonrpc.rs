@@ -652,8 +652,61 @@ pub fn to_bytes<T: serde::Serialize>(message: &T) -> Vec<u8> {
     })
 }
 
+/// How many calls a body holds, for rate limits: the members of a top-level array (a
+/// batch), else 1. A scan, not a parse: a malformed body counts as what it looks like
+/// and is refused by the parser afterwards.
+pub fn calls_in(body: &[u8]) -> u32 {
+    let mut bytes = body.iter().skip_while(|b| b.is_ascii_whitespace());
+    if bytes.next() != Some(&b'[') {
+        return 1;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0u32, false, false);
+    let (mut members, mut seen) = (0u32, false);
+    for &byte in bytes {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth == 0 => break,
+            b']' | b'}' => depth -= 1,
+            b',' if depth == 0 => {
+                members = members.saturating_add(1);
+                seen = false;
+                continue;
+            }
+            _ => {}
+        }
+        seen |= !byte.is_ascii_whitespace();
+    }
+    members.saturating_add(u32::from(seen)).max(1)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn calls_in_counts_batch_members() {
+        assert_eq!(calls_in(br#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#), 1);
+        assert_eq!(calls_in(b" [ ]"), 1);
+        assert_eq!(calls_in(br#"[{"id":1}]"#), 1);
+        let batch = br#" [{"id":1,"params":{"a":[1,2,"x,]"]}}, {"id":"\",2"},{"id":3}] "#;
+        assert_eq!(calls_in(batch), 3);
+        let twenty = format!(
+            "[{}]",
+            vec![r#"{"jsonrpc":"2.0","method":"ping","id":1}"#; 20].join(",")
+        );
+        assert_eq!(calls_in(twenty.as_bytes()), 20);
+        assert_eq!(calls_in(b"[1,2,"), 2, "a cut body counts what it shows");
+        assert_eq!(calls_in(b"not json"), 1);
+    }
     use super::*;
     use serde_json::json;
 

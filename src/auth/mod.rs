@@ -3,6 +3,7 @@
 //! local mode accepts. The result is a principal whose grants decide which tool sets it
 //! may use; the client's credential is never forwarded to backend `api`.
 
+pub mod address;
 pub mod api_key;
 pub mod challenge;
 pub mod oauth;
