@@ -14,7 +14,7 @@ fn main() {
     use mcp_edge::{mcp::server::Server, service};
 
     // 1. The request, this deployment's settings and tool sets, where it lives.
-    let request = edge::request::ClientRequest::from_client();
+    let mut request = edge::request::ClientRequest::from_client();
     let mut log = edge::log::RequestLog::start(request.head.method().as_str(), request.path());
     let route = route(request.path());
     let legacy = matches!(route, Route::LegacySse | Route::LegacyMessages);
@@ -26,30 +26,51 @@ fn main() {
     let resource = site.info(&config, &scopes);
     let mut client = edge::client::Client::default();
 
-    // 2. Who is calling: metadata and unknown paths need nobody; CORS preflights carry
-    //    no credentials; everything else authenticates, then is rate limited.
+    // 2. Who is calling. CORS preflights carry no credentials and are answered before
+    //    any limit; metadata and unknown paths need nobody; everything else
+    //    authenticates. What comes without valid credentials is limited by address.
+    let (rps, preflight) = (
+        config.rate_limit_rps,
+        request.head.method() == http::Method::OPTIONS,
+    );
+    let address = || edge::rate_limit::address_key(&request);
+    let too_many = || envelope::too_many_requests(edge::rate_limit::RETRY_AFTER_SECONDS);
     let principal = match route {
+        Route::ResourceMetadata | Route::NotFound
+            if edge::rate_limit::over_limit(&address(), rps, 1, &mut log) =>
+        {
+            client.respond(too_many());
+            return log.finish(None, None, None, client.status);
+        }
         Route::ResourceMetadata => return client.respond(challenge::metadata_response(&resource)),
         Route::NotFound => {
             let reason = "Not Found: MCP is served at /mcp (Streamable HTTP) and /sse (legacy SSE)";
             client.respond(envelope::refusal(http::StatusCode::NOT_FOUND, None, reason));
             return log.finish(None, None, None, client.status);
         }
-        _ if request.head.method() == http::Method::OPTIONS => Principal::nobody(),
+        _ if preflight => Principal::nobody(),
         _ => match edge::auth::principal(&config, &site, request.header("authorization"), &mut log)
         {
             Ok(principal) => principal,
             Err(refusal) => {
-                let id = mcp_edge::jsonrpc::Id::Null;
-                client.respond(challenge::refusal_response(&refusal, &resource, id));
+                let response = if edge::rate_limit::over_limit(&address(), rps, 1, &mut log) {
+                    too_many()
+                } else {
+                    challenge::refusal_response(&refusal, &resource, mcp_edge::jsonrpc::Id::Null)
+                };
+                client.respond(response);
                 return log.finish(None, None, None, client.status);
             }
         },
     };
-    if edge::rate_limit::over_limit(&principal.id(), config.rate_limit_rps, &mut log) {
-        client.respond(envelope::too_many_requests(
-            edge::rate_limit::RETRY_AFTER_SECONDS,
-        ));
+    // The body (not on /sse: Fanout takes that request as it came), then the caller's
+    // limit, where each call of a batch counts.
+    if route != Route::LegacySse {
+        request.read_body(config.max_body_bytes);
+    }
+    let calls = mcp_edge::jsonrpc::calls_in(request.head.body());
+    if !preflight && edge::rate_limit::over_limit(&principal.id(), rps, calls, &mut log) {
+        client.respond(too_many());
         return log.finish(Some(&principal.name), None, None, client.status);
     }
 
@@ -85,18 +106,14 @@ fn main() {
             }
         }
         Route::LegacyMessages => {
-            let request = request.with_body(config.max_body_bytes);
             let service_id = edge::fanout::service_id();
             let mut publisher = FanoutApi {
                 upstream: &api,
                 service_id,
             };
-            legacy_sse::messages(&request, &endpoint, &mut publisher, &mut client);
+            legacy_sse::messages(&request.head, &endpoint, &mut publisher, &mut client);
         }
-        _ => {
-            let request = request.with_body(config.max_body_bytes);
-            streamable_http::serve(&request, &endpoint, &mut client);
-        }
+        _ => streamable_http::serve(&request.head, &endpoint, &mut client),
     }
 
     // 5. One log line: who, what, outcome, time; never credentials or arguments.

@@ -1,5 +1,6 @@
 // Bad input over raw HTTP against the wasm under Viceroy: every client mistake gets the
 // right HTTP status and JSON-RPC error, never a trap or a 500.
+import { createHmac } from 'node:crypto';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MCP_HEADERS, post, startStack } from './lib/stack.mjs';
@@ -31,6 +32,20 @@ test('a body that is not a JSON-RPC request is -32600 with HTTP 400', async () =
   assertError(await post(stack.mcp, { jsonrpc: '1.0', id: 7, method: 'ping' }), 400, -32600, 7);
   assertError(await post(stack.mcp, { jsonrpc: '2.0', id: 'x', method: 'ping', params: [1] }), 400, -32600, 'x');
   assertError(await post(stack.mcp, { jsonrpc: '2.0', id: null, method: 'ping' }), 400, -32600);
+});
+
+test('every JSON number id is answered with the same bytes (negative, fractional, beyond u64, exponents)', async () => {
+  for (const id of ['-1', '1.5', '18446744073709551616', '1e3', '-0', '2.50', '1E+2', '-9223372036854775809']) {
+    const ok = await post(stack.mcp, `{"jsonrpc":"2.0","id":${id},"method":"ping"}`);
+    assert.equal(ok.status, 200, `${id}: ${ok.text}`);
+    assert.equal(ok.text, `{"jsonrpc":"2.0","result":{},"id":${id}}`);
+    const invalid = await post(stack.mcp, `{"jsonrpc":"1.0","id":${id},"method":"ping"}`);
+    assert.equal(invalid.status, 400, id);
+    assert.ok(invalid.text.endsWith(`,"id":${id}}`), invalid.text);
+  }
+  const batch = await post(stack.mcp, '[{"jsonrpc":"2.0","id":-1,"method":"ping"},{"jsonrpc":"2.0","id":1e3,"method":"ping"}]',
+    { 'mcp-protocol-version': '2025-03-26' });
+  assert.equal(batch.text, '[{"jsonrpc":"2.0","result":{},"id":-1},{"jsonrpc":"2.0","result":{},"id":1e3}]');
 });
 
 test('unknown methods are -32601, bad params and unknown tools -32602 (HTTP 200)', async () => {
@@ -100,6 +115,49 @@ test('GET and DELETE are 405 with Allow, unknown paths 404', async () => {
   }
   const missing = await fetch(`${stack.base}/nope`);
   assert.equal(missing.status, 404);
+});
+
+async function sessionFor(protocolVersion) {
+  const init = await post(stack.mcp, {
+    jsonrpc: '2.0', id: 1, method: 'initialize',
+    params: { protocolVersion, capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  });
+  assert.equal(init.status, 200, init.text);
+  const id = init.headers.get('mcp-session-id');
+  assert.ok(id, 'initialize issues a session id');
+  return id;
+}
+
+/** A session id signed with this stack's key, issued two days ago (the TTL is one day). */
+function expiredSessionId() {
+  const issued = Math.floor(Date.now() / 1000) - 2 * 86400;
+  const claims = `s1.${issued.toString(16)}.2025-11-25.${'07'.repeat(16)}`;
+  const mac = createHmac('sha256', stack.secrets.sessionKey).update(claims).digest('hex');
+  return `${claims}.${mac}`;
+}
+
+test('GET and DELETE with a forged or expired Mcp-Session-Id are 404, with a live one 405', async () => {
+  const live = await sessionFor('2025-11-25');
+  const forged = live.slice(0, -1) + (live.endsWith('0') ? '1' : '0');
+  for (const method of ['GET', 'DELETE']) {
+    for (const dead of [forged, expiredSessionId()]) {
+      const res = await fetch(stack.mcp, { method, headers: { accept: 'text/event-stream', 'mcp-session-id': dead } });
+      assert.equal(res.status, 404, `${method} ${dead}`);
+      assert.equal((await res.json()).error.code, -32600);
+    }
+    const res = await fetch(stack.mcp, { method, headers: { accept: 'text/event-stream', 'mcp-session-id': live } });
+    assert.equal(res.status, 405, method);
+    await res.body?.cancel();
+  }
+});
+
+test('without MCP-Protocol-Version, the session id\'s version decides batching', async () => {
+  const batch = [ping, { ...ping, id: 2 }];
+  const newer = await post(stack.mcp, batch, { 'mcp-session-id': await sessionFor('2025-11-25') });
+  assertError(newer, 400, -32600);
+  const older = await post(stack.mcp, batch, { 'mcp-session-id': await sessionFor('2025-03-26') });
+  assert.equal(older.status, 200, older.text);
+  assert.deepEqual(older.json.map((r) => r.id), [1, 2]);
 });
 
 test('Host and Origin allowlist (403) and CORS for allowed origins', async () => {

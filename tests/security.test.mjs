@@ -27,12 +27,17 @@ async function sdkClient(token) {
   return client;
 }
 
-test('no credentials: 401 with a WWW-Authenticate pointing at the metadata', async () => {
+test('no credentials: 401 with a WWW-Authenticate pointing at the metadata and naming the scopes', async () => {
+  const metadata = await (await fetch(`${s.stack.base}/.well-known/oauth-protected-resource/mcp`)).json();
+  const scope = metadata.scopes_supported.join(' ');
+  assert.match(scope, /mcp:fastly mcp:fastly:write/);
   for (const url of [s.stack.mcp, `${s.stack.base}/`, `${s.stack.base}/messages?sessionId=x`]) {
     const res = await post(url, ping);
     assert.equal(res.status, 401, url);
     assert.equal(res.json.error.code, -32600);
-    assert.match(res.headers.get('www-authenticate'), /^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp"$/);
+    const challenge = res.headers.get('www-authenticate');
+    assert.match(challenge, /^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp", scope="[^"]+"$/);
+    assert.equal(challenge.match(/scope="([^"]+)"/)[1], scope);
   }
   const sse = await fetch(s.stack.sse, { headers: { accept: 'text/event-stream' } });
   assert.equal(sse.status, 401);
@@ -96,8 +101,47 @@ test('OAuth: a valid token works; scopes map to tool sets; missing scope is 403 
   assert.equal(res.json.id, 7);
   const challenge = res.headers.get('www-authenticate');
   assert.match(challenge, /error="insufficient_scope"/);
-  assert.match(challenge, /scope="mcp:fastly:write"/);
+  // Every scope the token has plus the one needed: a step-up must not lose the others.
+  assert.match(challenge, /scope="mcp:fastly mcp:backoffice mcp:fastly:write"/);
   assert.match(challenge, /resource_metadata="/);
+});
+
+test('OAuth step-up with the TS SDK asks for the scopes the token had plus the one needed', async () => {
+  const token = s.as.token({ scope: 'mcp:fastly mcp:backoffice' });
+  // The authorization server only exists as this metadata: the SDK stops at the redirect,
+  // where the scope it asks for can be read.
+  const asMetadata = {
+    issuer: ISSUER,
+    authorization_endpoint: `${ISSUER}/authorize`,
+    token_endpoint: `${ISSUER}/token`,
+    response_types_supported: ['code'],
+    code_challenge_methods_supported: ['S256'],
+  };
+  const fetchFn = (url, init) => (String(url).startsWith(ISSUER)
+    ? Promise.resolve(new Response(JSON.stringify(asMetadata), { headers: { 'content-type': 'application/json' } }))
+    : fetch(url, init));
+  const redirects = [];
+  const provider = {
+    redirectUrl: 'http://127.0.0.1:9/callback',
+    clientMetadata: { client_name: 'step-up-test', redirect_uris: ['http://127.0.0.1:9/callback'] },
+    clientInformation: () => ({ client_id: 'step-up-test' }),
+    saveClientInformation: () => {},
+    tokens: () => ({ access_token: token, token_type: 'Bearer' }),
+    saveTokens: () => {},
+    saveCodeVerifier: () => {},
+    codeVerifier: () => 'v',
+    redirectToAuthorization: (url) => { redirects.push(url); },
+    // The secure stack's audience is a fixed URL, not the 127.0.0.1 one the client uses.
+    validateResourceURL: async () => undefined,
+  };
+  const client = new Client({ name: 'step-up', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(s.stack.mcp), { authProvider: provider, fetch: fetchFn }));
+  const role = await client.callTool({ name: 'backoffice_staff_role', arguments: { crew_id: 'c-1001' } });
+  assert.equal(role.structuredContent.name, 'Ana Ortiz');
+  await assert.rejects(client.callTool({ name: 'fastly_purge_all', arguments: { service_id: SHOP } }));
+  assert.equal(redirects.length, 1, 'one step-up authorization');
+  assert.equal(redirects[0].searchParams.get('scope'), 'mcp:fastly mcp:backoffice mcp:fastly:write');
+  await client.close();
 });
 
 test('OAuth: forged, expired, foreign-audience tokens are 401 invalid_token', async () => {

@@ -105,7 +105,36 @@ test('structured output and argument validation', async () => {
 
   const bad = await client.callTool({ name: 'test_structured_output', arguments: { message: 42 } });
   assert.equal(bad.isError, true);
-  assert.match(bad.content[0].text, /Invalid arguments: invalid type: integer `42`, expected a string/);
+  assert.equal(bad.content[0].text, 'Invalid arguments: \'message\': 42 is not of type "string"');
+});
+
+test('Rust tools are held to their inputSchema like catalog tools', async () => {
+  // additionalProperties: false, name a string, address.city a string.
+  const bogus = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { bogus: 1, name: 5 } });
+  assert.equal(bogus.isError, true, JSON.stringify(bogus));
+  assert.match(bogus.content[0].text, /^Invalid arguments: /);
+  assert.match(bogus.content[0].text, /'name': 5 is not of type "string"/);
+  assert.match(bogus.content[0].text, /bogus/);
+  const nested = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { address: { city: 7 } } });
+  assert.equal(nested.isError, true);
+  assert.match(nested.content[0].text, /'address\/city': 7 is not of type "string"/);
+  const fine = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { name: 'x' } });
+  assert.equal(fine.isError, undefined);
+  // A catalog tool refuses the same way.
+  const catalog = await client.callTool({ name: 'backoffice_staff_role', arguments: { crew_id: 5 } });
+  assert.equal(catalog.isError, true);
+  assert.match(catalog.content[0].text, /^Invalid arguments: 'crew_id': 5 is not of type "string"/);
+});
+
+test('every structured result also carries its JSON as text (diagnostics_payload)', async () => {
+  const { tools } = await client.listTools();
+  const payload = tools.find((t) => t.name === 'diagnostics_payload');
+  assert.equal(payload.outputSchema.type, 'object');
+  const result = await client.callTool({ name: 'diagnostics_payload', arguments: { bytes: 100 } });
+  assert.deepEqual(result.structuredContent, { bytes: 100 });
+  assert.equal(result.content[0].text.length, 100, 'the payload comes first');
+  const json = result.content.filter((c) => c.type === 'text').map((c) => { try { return JSON.parse(c.text); } catch { return undefined; } });
+  assert.ok(json.some((v) => JSON.stringify(v) === JSON.stringify(result.structuredContent)), JSON.stringify(result.content.slice(1)));
 });
 
 test('progress notifications stream before the result', async () => {

@@ -45,6 +45,7 @@ pub fn authenticate(presented: &str, entries_json: &str) -> Option<Principal> {
                 write: entry.write_sets.contains(set),
             })
             .collect(),
+        scopes: Vec::new(),
     })
 }
 

@@ -1,7 +1,7 @@
 //! The HTTP side of refusals and the RFC 9728 protected resource metadata.
 
 use super::Refusal;
-use crate::jsonrpc::{self, Error, ErrorCode, Id};
+use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
 use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{Response, StatusCode};
 use serde_json::json;
@@ -19,7 +19,11 @@ pub struct ResourceInfo<'a> {
 }
 
 /// 401 or 403 with `WWW-Authenticate` and a JSON-RPC error body.
-pub fn refusal_response(refusal: &Refusal, info: &ResourceInfo, id: Id) -> Response<Vec<u8>> {
+pub fn refusal_response(
+    refusal: &Refusal,
+    info: &ResourceInfo,
+    id: RequestId,
+) -> Response<Vec<u8>> {
     let mut params = Vec::new();
     if info.oauth {
         params.push(format!("resource_metadata=\"{}\"", info.metadata_url));
@@ -33,7 +37,16 @@ pub fn refusal_response(refusal: &Refusal, info: &ResourceInfo, id: Id) -> Respo
             refusal.description.replace('"', "'")
         ));
     }
-    if let Some(scope) = &refusal.scope {
+    // A 401 names what the resource offers (the scopes a token should ask for); a 403
+    // insufficient_scope names what the step-up needs.
+    let scope = match &refusal.scope {
+        Some(scope) => Some(scope.clone()),
+        None if refusal.status == 401 && info.oauth && !info.scopes_supported.is_empty() => {
+            Some(info.scopes_supported.join(" "))
+        }
+        None => None,
+    };
+    if let Some(scope) = scope {
         params.push(format!("scope=\"{scope}\""));
     }
     let challenge = format!("Bearer {}", params.join(", "));
@@ -93,9 +106,35 @@ mod tests {
     }
 
     #[test]
+    fn a_401_names_the_scopes_supported() {
+        let scopes = ["mcp:fastly".to_string(), "mcp:fastly:write".to_string()];
+        let with_scopes = ResourceInfo {
+            scopes_supported: &scopes,
+            ..info(true)
+        };
+        let metadata = "resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\"";
+        let cases = [
+            (Refusal::unauthorized(None, "authentication required"), format!("Bearer {metadata}, scope=\"mcp:fastly mcp:fastly:write\"")),
+            (Refusal::unauthorized(Some("invalid_token"), "expired"), format!("Bearer {metadata}, error=\"invalid_token\", error_description=\"expired\", scope=\"mcp:fastly mcp:fastly:write\"")),
+        ];
+        for (refusal, expected) in cases {
+            let response = refusal_response(&refusal, &with_scopes, RequestId::Null);
+            assert_eq!(response.headers()[WWW_AUTHENTICATE], expected.as_str());
+        }
+        // Without OAuth (API keys only) there are no scopes to name.
+        let keys_only = ResourceInfo {
+            scopes_supported: &scopes,
+            ..info(false)
+        };
+        let refusal = Refusal::unauthorized(None, "authentication required");
+        let response = refusal_response(&refusal, &keys_only, RequestId::Null);
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer realm=\"mcp\"");
+    }
+
+    #[test]
     fn challenges_name_the_metadata_and_the_error() {
         let refusal = Refusal::unauthorized(Some("invalid_token"), "expired");
-        let response = refusal_response(&refusal, &info(true), Id::Null);
+        let response = refusal_response(&refusal, &info(true), RequestId::Null);
         assert_eq!(response.status(), 401);
         let header = response.headers()[WWW_AUTHENTICATE].to_str().unwrap();
         assert_eq!(
@@ -108,7 +147,7 @@ mod tests {
             description: "needs mcp:fastly:write".into(),
             scope: Some("mcp:fastly:write".into()),
         };
-        let response = refusal_response(&scope, &info(true), Id::Num(3));
+        let response = refusal_response(&scope, &info(true), RequestId::from(3u64));
         assert_eq!(response.status(), 403);
         assert!(response.headers()[WWW_AUTHENTICATE]
             .to_str()
@@ -117,7 +156,7 @@ mod tests {
         let keys_only = refusal_response(
             &Refusal::unauthorized(None, "authentication required"),
             &info(false),
-            Id::Null,
+            RequestId::Null,
         );
         assert_eq!(
             keys_only.headers()[WWW_AUTHENTICATE],

@@ -3,6 +3,7 @@
 //! local mode accepts. The result is a principal whose grants decide which tool sets it
 //! may use; the client's credential is never forwarded to backend `api`.
 
+pub mod address;
 pub mod api_key;
 pub mod challenge;
 pub mod oauth;
@@ -39,6 +40,9 @@ pub struct Principal {
     pub name: String,
     /// What it may use (for OAuth, derived from the token's scopes).
     pub grants: Vec<Grant>,
+    /// The OAuth token's scopes, in its order (valid RFC 6749 scope tokens only); empty
+    /// for other kinds. A step-up challenge names them all, plus the one needed.
+    pub scopes: Vec<String>,
 }
 
 impl Principal {
@@ -47,6 +51,7 @@ impl Principal {
             kind: PrincipalKind::Local,
             name: "local".into(),
             grants: Vec::new(),
+            scopes: Vec::new(),
         }
     }
 
@@ -56,6 +61,7 @@ impl Principal {
             kind: PrincipalKind::ApiKey,
             name: "anonymous".into(),
             grants: Vec::new(),
+            scopes: Vec::new(),
         }
     }
 
@@ -96,7 +102,8 @@ pub struct Refusal {
     /// credentials were sent.
     pub error: Option<&'static str>,
     pub description: String,
-    /// The scope a step-up needs (`insufficient_scope`).
+    /// The scopes a step-up needs (`insufficient_scope`), space-separated; a 401 names
+    /// the resource's `scopes_supported` instead.
     pub scope: Option<String>,
 }
 
@@ -227,6 +234,7 @@ mod tests {
                 tool_set: "fastly".into(),
                 write: false,
             }],
+            scopes: Vec::new(),
         };
         assert!(
             p.may_use("fastly", false)

@@ -78,11 +78,28 @@ pub fn authenticate(token: &str, settings: &OAuthSettings) -> Result<Principal, 
         .map(str::to_string)
         .collect();
     scopes.extend(claims.custom.scp.unwrap_or_default());
+    scopes.retain(|s| is_scope_token(s));
+    let mut unique: Vec<String> = Vec::with_capacity(scopes.len());
+    for scope in scopes {
+        if !unique.contains(&scope) {
+            unique.push(scope);
+        }
+    }
     Ok(Principal {
         kind: PrincipalKind::OAuth,
         name: claims.subject.unwrap_or_else(|| "oauth-client".to_string()),
-        grants: grants(&scopes),
+        grants: grants(&unique),
+        scopes: unique,
     })
+}
+
+/// RFC 6749 3.3 `scope-token`: printable ASCII without space, `"` and `\` (so it can be
+/// named inside a quoted WWW-Authenticate parameter).
+fn is_scope_token(scope: &str) -> bool {
+    !scope.is_empty()
+        && scope
+            .bytes()
+            .all(|b| matches!(b, 0x21 | 0x23..=0x5b | 0x5d..=0x7e))
 }
 
 /// `mcp:<set>` grants a tool set's read tools, `mcp:<set>:write` its writes too.

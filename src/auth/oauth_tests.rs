@@ -172,3 +172,67 @@ fn a_missing_or_broken_jwks_refuses_everything() {
         assert!(authenticate(&t, &s).is_err(), "{jwks}");
     }
 }
+
+/// The TS SDK's step-up replaces its scopes with what an insufficient_scope challenge
+/// names, so the challenge names every scope the token had plus the one needed.
+#[test]
+fn a_step_up_challenge_names_the_tokens_scopes_and_the_one_needed() {
+    use crate::auth::challenge::ResourceInfo;
+    use crate::config::Config;
+    use crate::transport::session::LazySessions;
+    let f = fixture();
+    let principal = authenticate(
+        &token(&f, "openid mcp:fastly mcp:backoffice", |c| c),
+        &settings(&f),
+    )
+    .unwrap();
+    let config = Config {
+        tool_sets: vec!["fastly".into(), "backoffice".into()],
+        allow_writes: vec!["fastly".into()],
+        ..Config::default()
+    };
+    let http_sets = crate::service::http_sets(&config);
+    let catalog = crate::service::catalog(&config, &http_sets, &principal);
+    let info = crate::service::server_info();
+    let server = crate::mcp::server::Server {
+        catalog: &catalog,
+        info: &info,
+        page_size: 50,
+        upstream: &crate::upstream::NoUpstream,
+        trace: Default::default(),
+    };
+    let scopes = crate::service::scopes_supported(&config, &http_sets);
+    let resource = ResourceInfo {
+        resource: AUDIENCE,
+        metadata_url: "https://mcp.example.com/.well-known/oauth-protected-resource/mcp",
+        authorization_servers: &[],
+        scopes_supported: &scopes,
+        oauth: true,
+    };
+    let sessions = LazySessions::new(|| None);
+    let endpoint = crate::transport::Endpoint {
+        config: &config,
+        server: &server,
+        sessions: &sessions,
+        principal: &principal,
+        resource: &resource,
+    };
+    let message = serde_json::json!({
+        "jsonrpc": "2.0", "id": 7, "method": "tools/call",
+        "params": { "name": "fastly_purge_all", "arguments": { "service_id": "abc" } }
+    });
+    let crate::jsonrpc::Message::Request(request) = crate::jsonrpc::classify(message) else {
+        panic!("a request")
+    };
+    let refusal = endpoint.scope_refusal(&request).expect("a 403");
+    assert_eq!(refusal.status(), 403);
+    let challenge = refusal.headers()["www-authenticate"].to_str().unwrap();
+    assert!(
+        challenge.contains("error=\"insufficient_scope\""),
+        "{challenge}"
+    );
+    assert!(
+        challenge.ends_with("scope=\"openid mcp:fastly mcp:backoffice mcp:fastly:write\""),
+        "{challenge}"
+    );
+}

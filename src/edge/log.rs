@@ -10,8 +10,9 @@ use serde::Serialize;
 use std::io::Write;
 use std::time::Instant;
 
-/// Longest path logged, in characters.
-const MAX_PATH_CHARS: usize = 128;
+/// Longest path, principal, MCP method or tool name logged, in characters: each can come
+/// from the client (a method name may be as long as the body allows).
+const MAX_FIELD_CHARS: usize = 128;
 
 /// The log endpoint every line goes to (declared in fastly.toml `[setup.log_endpoints]`).
 const ENDPOINT: &str = "mcp_log";
@@ -48,15 +49,11 @@ impl RequestLog {
     pub fn start(http_method: &str, path: &str) -> RequestLog {
         let mut bytes = [0u8; 8];
         let _ = getrandom::fill(&mut bytes);
-        let end = path
-            .char_indices()
-            .nth(MAX_PATH_CHARS)
-            .map_or(path.len(), |(i, _)| i);
         RequestLog {
             id: mcp_edge::hex::encode(&bytes),
             started: Instant::now(),
-            http_method: http_method.to_string(),
-            path: path[..end].to_string(),
+            http_method: clip(http_method).to_string(),
+            path: clip(path).to_string(),
             warnings: Vec::new(),
         }
     }
@@ -82,11 +79,11 @@ impl RequestLog {
         }
         let line = Line {
             request_id: &self.id,
-            principal,
+            principal: principal.map(clip),
             http_method: &self.http_method,
             path: &self.path,
-            mcp_method: method,
-            tool,
+            mcp_method: method.map(clip),
+            tool: tool.map(clip),
             status: (status != 0).then_some(status),
             duration_ms: (self.started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
             warnings: &self.warnings,
@@ -106,4 +103,13 @@ impl RequestLog {
             }
         }
     }
+}
+
+/// `text` cut to MAX_FIELD_CHARS characters.
+fn clip(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .nth(MAX_FIELD_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    text.get(..end).unwrap_or(text)
 }

@@ -5,6 +5,7 @@
 //! then the limiter fails, the request goes through and its log line says so.
 
 use super::log::RequestLog;
+use super::request::ClientRequest;
 use fastly::erl::{Penaltybox, RateCounter, RateWindow, ERL};
 use std::time::Duration;
 
@@ -15,9 +16,15 @@ pub const RETRY_AFTER_SECONDS: u64 = 60;
 const UNENFORCED: &str =
     "rate limit not enforced: Edge Rate Limiting failed (is the product enabled on this service?)";
 
-/// Whether `principal_id` is over its limit. A limiter error lets the request through
-/// (availability beats strictness for a throttle) and is logged.
-pub fn over_limit(principal_id: &str, rps: u32, log: &mut RequestLog) -> bool {
+/// The limiter key of a caller without valid credentials: its address.
+pub fn address_key(request: &ClientRequest) -> String {
+    mcp_edge::auth::address::address_key(request.client_address())
+}
+
+/// Whether `key` is over its limit after `calls` more (each JSON-RPC call of a batch
+/// counts). A limiter error lets the request through (availability beats strictness
+/// for a throttle) and is logged.
+pub fn over_limit(key: &str, rps: u32, calls: u32, log: &mut RequestLog) -> bool {
     if rps == 0 {
         return false;
     }
@@ -26,8 +33,8 @@ pub fn over_limit(principal_id: &str, rps: u32, log: &mut RequestLog) -> bool {
         Penaltybox::open("mcp_penalty"),
     );
     erl.check_rate(
-        principal_id,
-        1,
+        key,
+        calls.max(1),
         RateWindow::SixtySecs,
         rps,
         Duration::from_secs(RETRY_AFTER_SECONDS),

@@ -87,20 +87,23 @@ impl ClientRequest {
         envelope::header_str(&self.head, name)
     }
 
-    /// The request with its body: at most `max_body + 1` bytes are read, enough for the
+    /// Reads the body into `head`: at most `max_body + 1` bytes, enough for the
     /// transport to tell an oversized body (413) without buffering all of it.
-    pub fn with_body(self, max_body: usize) -> http::Request<Vec<u8>> {
-        let ClientRequest { mut head, body, .. } = self;
+    pub fn read_body(&mut self, max_body: usize) {
         let limit = u64::try_from(max_body).unwrap_or(u64::MAX);
-        let declared_too_large = envelope::declared_length(&head).is_some_and(|n| n > limit);
+        let declared_too_large = envelope::declared_length(&self.head).is_some_and(|n| n > limit);
         if !declared_too_large {
             // A client that breaks the connection mid-body leaves a short body, which
             // then fails JSON parsing with a clear error.
-            let _ = body
+            let _ = (&mut self.body)
                 .take(limit.saturating_add(1))
-                .read_to_end(head.body_mut());
+                .read_to_end(self.head.body_mut());
         }
-        head
+    }
+
+    /// The client's address, for limits on callers without credentials.
+    pub fn client_address(&self) -> Option<std::net::IpAddr> {
+        self.handle.client_ip_addr()
     }
 
     /// Hands the request to Fanout through `backend` (GET /sse); Fanout then holds the

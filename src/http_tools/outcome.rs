@@ -3,6 +3,7 @@
 //! large answers are cut to the tool's size cap with a note saying how to get the rest.
 
 use super::spec::ResponseSpec;
+use crate::registry::schema;
 use crate::registry::tool::ToolResult;
 use crate::upstream::{UpstreamError, UpstreamResponse};
 use serde_json::{json, Map, Value};
@@ -20,10 +21,26 @@ pub fn unreachable(error: UpstreamError) -> ToolResult {
     })
 }
 
-/// The result for a response; `offset` pages through long text results.
-pub fn from_response(response: UpstreamResponse, spec: &ResponseSpec, offset: usize) -> ToolResult {
+/// The result for a response; `offset` pages through long text results. A tool with an
+/// `output_schema` promises structured content that conforms to it: a success that
+/// cannot keep that promise (an empty, non-JSON, or differently shaped answer) becomes
+/// an isError result saying so, because clients reject such a result outright.
+pub fn from_response(
+    response: UpstreamResponse,
+    spec: &ResponseSpec,
+    offset: usize,
+    output_schema: Option<&Value>,
+) -> ToolResult {
+    let result = shape(&response, spec, offset);
+    match output_schema {
+        Some(schema) if !result.is_error => conform(result, schema, &response),
+        _ => result,
+    }
+}
+
+fn shape(response: &UpstreamResponse, spec: &ResponseSpec, offset: usize) -> ToolResult {
     if !(200..300).contains(&response.status) {
-        return failure(&response);
+        return failure(response);
     }
     if response.body.is_empty() {
         return ToolResult::structured(json!({ "status": response.status }));
@@ -43,6 +60,32 @@ pub fn from_response(response: UpstreamResponse, spec: &ResponseSpec, offset: us
         Value::Array(items) => list(items, spec.max_bytes),
         other => object(other.clone(), spec.max_bytes),
     }
+}
+
+/// `result` when its structured content conforms to `schema`, else an isError result
+/// that says the call went through but its answer has another shape.
+fn conform(result: ToolResult, schema: &Value, response: &UpstreamResponse) -> ToolResult {
+    let problem = match result.structured_content() {
+        None if response.body.is_empty() => "the answer is empty".to_string(),
+        None => "the answer is not a JSON object".to_string(),
+        Some(content) => match schema::check(schema, content) {
+            Ok(()) => return result,
+            Err(problems) => problems,
+        },
+    };
+    let body = String::from_utf8_lossy(&response.body);
+    let body = body.trim();
+    let said = if body.is_empty() {
+        "(nothing)".to_string()
+    } else {
+        clip(body, MAX_QUOTED)
+    };
+    ToolResult::error(format!(
+        "HTTP {}: the API answered, but not in the shape this tool's output schema promises \
+         ({problem}). If the call changes data, it may have taken effect: check before \
+         repeating it. The API said: {said}",
+        response.status
+    ))
 }
 
 /// A failed call: status, what the API said, and what to do about it.

@@ -439,3 +439,75 @@ fn missing_credentials_are_reported_without_a_call() {
         .to_string()
         .contains("Secret Store key 'backoffice_token'"));
 }
+
+/// A tool with an outputSchema either returns structuredContent that conforms to it or an
+/// isError result; never a success without it (MCP clients reject those).
+#[test]
+fn answers_that_cannot_meet_the_output_schema_are_errors() {
+    let hours = json!({ "crew_id": "c-1001", "date": "2025-09-01", "hours": 7.5 });
+    let role = json!({ "crew_id": "c-1001" });
+    let cases = [
+        (
+            "backoffice_register_hours",
+            hours.clone(),
+            201,
+            json!("raw:"),
+        ),
+        (
+            "backoffice_register_hours",
+            hours.clone(),
+            204,
+            json!("raw:"),
+        ),
+        (
+            "backoffice_register_hours",
+            hours.clone(),
+            200,
+            json!({ "ok": true }),
+        ),
+        (
+            "backoffice_staff_role",
+            role.clone(),
+            200,
+            json!("raw:<html>maintenance</html>"),
+        ),
+        (
+            "backoffice_staff_role",
+            role.clone(),
+            200,
+            json!("Ana Ortiz"),
+        ),
+        ("backoffice_staff_role", role.clone(), 200, json!(42)),
+        ("backoffice_staff_role", role.clone(), 200, json!(null)),
+        (
+            "backoffice_staff_role",
+            role.clone(),
+            200,
+            json!({ "crew_id": "c-1001", "name": 5, "role": "x" }),
+        ),
+    ];
+    for (tool, args, status, body) in cases {
+        let api = FakeApi::new(vec![("/backoffice/", status, body.clone(), vec![])]);
+        let result = call(&api, "backoffice", tool, args);
+        assert_eq!(result["isError"], true, "{tool} {status} {body}: {result}");
+        assert!(result.get("structuredContent").is_none(), "{result}");
+        let text = text(&result);
+        assert!(text.contains(&format!("HTTP {status}")), "{text}");
+        assert!(text.contains("output schema"), "{text}");
+    }
+    // A conforming answer is unchanged, and tools without an outputSchema keep their
+    // structured status for an empty answer.
+    let entry =
+        json!({ "entry_id": "e-1", "crew_id": "c-1001", "date": "2025-09-01", "hours": 7.5 });
+    let api = FakeApi::new(vec![("/backoffice/", 201, entry.clone(), vec![])]);
+    let result = call(&api, "backoffice", "backoffice_register_hours", hours);
+    assert_eq!(result["structuredContent"], entry, "{result}");
+    let api = FakeApi::new(vec![("/service/", 200, json!("raw:"), vec![])]);
+    let args = json!({ "service_id": "abc" });
+    let result = call(&api, "fastly", "fastly_get_service", args);
+    assert_eq!(
+        result["structuredContent"],
+        json!({ "status": 200 }),
+        "{result}"
+    );
+}

@@ -5,6 +5,7 @@ use super::outcome;
 use super::render;
 use super::spec::{RequestSpec, ToolSpec};
 use crate::mcp::context::RequestContext;
+use crate::registry::schema::check_arguments;
 use crate::registry::tool::{Tool, ToolResult};
 use crate::upstream::{Upstream, UpstreamRequest};
 use http::Method;
@@ -94,35 +95,13 @@ impl Tool for HttpTool {
             .and_then(Value::as_u64)
             .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
         match upstream.send(request) {
-            Ok(response) => outcome::from_response(response, &self.spec.response, offset),
+            Ok(response) => {
+                let output_schema = self.spec.output_schema();
+                let spec = &self.spec.response;
+                outcome::from_response(response, spec, offset, output_schema.as_ref())
+            }
             Err(error) => outcome::unreachable(error),
         }
-    }
-}
-
-/// Every way the arguments break the schema, each naming the argument.
-pub fn check_arguments(schema: &Value, arguments: &Map<String, Value>) -> Result<(), String> {
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(schema)
-        .map_err(|e| format!("the tool's own schema is invalid: {e}"))?;
-    let instance = Value::Object(arguments.clone());
-    let problems: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| {
-            let path = e.instance_path().to_string();
-            let at = path.trim_start_matches('/');
-            if at.is_empty() {
-                e.to_string()
-            } else {
-                format!("'{at}': {e}")
-            }
-        })
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("; "))
     }
 }
 
@@ -148,7 +127,7 @@ fn resolve_default(
     let response = upstream.send(request).map_err(outcome::unreachable)?;
     if !(200..300).contains(&response.status) {
         let spec = super::spec::ResponseSpec::default();
-        return Err(outcome::from_response(response, &spec, 0));
+        return Err(outcome::from_response(response, &spec, 0, None));
     }
     let document: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     Ok(document.pointer(pointer).filter(|v| !v.is_null()).cloned())

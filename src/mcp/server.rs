@@ -3,10 +3,9 @@
 
 use super::context::{LogLevel, Notifier, RequestContext};
 use super::version;
-use crate::jsonrpc::{self, invalid_params, Error, ErrorCode, Request, RESOURCE_NOT_FOUND};
+use crate::jsonrpc::{self, invalid_params, Error, ErrorCode, Output, Request, RESOURCE_NOT_FOUND};
 use crate::registry::{page::page, Catalog};
 use crate::upstream::Upstream;
-use jsonrpc_core::Output;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};

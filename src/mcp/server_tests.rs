@@ -178,7 +178,12 @@ fn each_conformance_tool_returns_its_content_types() {
     let listed = strings(&ok("tools/list", json!({}))["tools"], "name");
     assert_eq!(listed, expected.map(|(n, _)| n.to_string()));
     for (name, types) in expected {
-        let (result, _) = call_tool(name, json!({ "message": "hi" }), None);
+        // Each tool is held to its schema (json_schema_2020_12_tool allows no others).
+        let arguments = match name {
+            "json_schema_2020_12_tool" => json!({ "name": "hi" }),
+            _ => json!({ "message": "hi" }),
+        };
+        let (result, _) = call_tool(name, arguments, None);
         assert_eq!(strings(&result["content"], "type"), types, "{name}");
         let failed = result["isError"] == json!(true);
         assert_eq!(failed, name == "test_error_handling", "{name}");
@@ -252,7 +257,10 @@ fn structured_output_carries_structure_and_text_or_names_the_problem() {
     assert!(result.get("isError").is_none());
     let cases = [
         (json!({}), "message"),
-        (json!({ "message": 5 }), "invalid type"),
+        (
+            json!({ "message": 5 }),
+            "'message': 5 is not of type \"string\"",
+        ),
     ];
     for (arguments, problem) in cases {
         let (result, _) = call_tool("test_structured_output", arguments, None);
@@ -458,4 +466,96 @@ fn synthetic_bench_tools_page_through_tools_list() {
     let catalog = service::catalog(&config, &sets, &crate::auth::Principal::local());
     assert_eq!(catalog.tools.len(), 120);
     assert_eq!(catalog.tools[119].name(), "bench_tool_0119");
+}
+
+/// The message a catalog (HTTP) tool gives for arguments that break its inputSchema.
+fn catalog_style_refusal(schema: &str, arguments: &Value) -> String {
+    let schema: Value = serde_json::from_str(schema).unwrap();
+    let problems =
+        crate::registry::schema::check_arguments(&schema, arguments.as_object().unwrap())
+            .unwrap_err();
+    format!("Invalid arguments: {problems}")
+}
+
+#[test]
+fn rust_tools_validate_arguments_against_their_input_schema_like_catalog_tools() {
+    let tools = crate::conformance::SET.tools;
+    let cases = [
+        ("json_schema_2020_12_tool", json!({ "bogus": 1, "name": 5 })),
+        (
+            "json_schema_2020_12_tool",
+            json!({ "address": { "city": 7 } }),
+        ),
+        ("test_structured_output", json!({ "message": 5 })),
+        ("test_structured_output", json!({})),
+    ];
+    for (name, arguments) in cases {
+        let tool = tools.iter().find(|t| t.name == name).unwrap();
+        let (result, _) = call_tool(name, arguments.clone(), None);
+        assert_eq!(result["isError"], true, "{name} {arguments}: {result}");
+        assert!(result.get("structuredContent").is_none());
+        let expected = catalog_style_refusal(tool.input_schema, &arguments);
+        assert_eq!(text_of(&result["content"][0]["text"]), expected);
+    }
+    let (fine, _) = call_tool("json_schema_2020_12_tool", json!({ "name": "x" }), None);
+    assert!(fine.get("isError").is_none(), "{fine}");
+}
+
+/// Arguments that make each Rust tool with an outputSchema succeed.
+fn sample_arguments(tool: &str) -> Value {
+    match tool {
+        "test_structured_output" => json!({ "message": "héllo" }),
+        "diagnostics_payload" => json!({ "bytes": 100 }),
+        other => panic!("no sample arguments for {other}: add some"),
+    }
+}
+
+#[test]
+fn every_structured_result_of_a_rust_tool_conforms_and_carries_its_json_as_text() {
+    use crate::registry::tool::Tool;
+    let sets = [&crate::conformance::SET, &crate::tools::diagnostics::SET];
+    let mut structured = Vec::new();
+    for tool in sets.iter().flat_map(|set| set.tools.iter()) {
+        let arguments = sample_arguments_if_structured(tool);
+        let Some(arguments) = arguments else { continue };
+        structured.push(tool.name);
+        let mut notes = Vec::new();
+        let mut ctx = RequestContext::new(None, &mut notes, &crate::upstream::NoUpstream);
+        let result = tool
+            .call(arguments.as_object().unwrap(), &mut ctx)
+            .to_json();
+        assert!(result.get("isError").is_none(), "{}: {result}", tool.name);
+        let content = &result["structuredContent"];
+        assert!(content.is_object(), "{}: {result}", tool.name);
+        let as_text = result["content"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["text"].as_str())
+            .filter_map(|t| serde_json::from_str::<Value>(t).ok());
+        assert!(
+            as_text.into_iter().any(|v| &v == content),
+            "{}: no text block holds the structured JSON: {result}",
+            tool.name
+        );
+        let schema = tool
+            .output_schema
+            .expect("structured output needs an outputSchema");
+        let schema: Value = serde_json::from_str(schema).unwrap();
+        assert!(
+            jsonschema::is_valid(&schema, content),
+            "{}: {content}",
+            tool.name
+        );
+    }
+    assert_eq!(
+        structured,
+        ["test_structured_output", "diagnostics_payload"]
+    );
+}
+
+/// Sample arguments for a tool that declares structured output (or returns it anyway).
+fn sample_arguments_if_structured(tool: &crate::registry::tool::ToolDef) -> Option<Value> {
+    let structured = tool.output_schema.is_some() || tool.name == "diagnostics_payload";
+    structured.then(|| sample_arguments(tool.name))
 }

@@ -6,6 +6,7 @@
 pub mod page;
 pub mod prompt;
 pub mod resource;
+pub mod schema;
 pub mod tool;
 
 use prompt::PromptDef;

@@ -49,7 +49,8 @@ impl Annotations {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolResult {
     pub content: Vec<Value>,
-    pub structured: Option<Value>,
+    /// Set only by `ToolResult::structured`, which also adds the same JSON as text.
+    structured: Option<Value>,
     pub is_error: bool,
 }
 
@@ -74,13 +75,19 @@ impl ToolResult {
         }
     }
 
-    /// Structured output, also given as JSON text for clients without outputSchema support.
+    /// Structured output, also given as JSON text for clients without outputSchema support
+    /// (the only way to make one: every structured result carries its JSON as text).
     pub fn structured(value: Value) -> Self {
         ToolResult {
             content: vec![crate::mcp::content::text(value.to_string())],
             structured: Some(value),
             is_error: false,
         }
+    }
+
+    /// The structured content, if any.
+    pub fn structured_content(&self) -> Option<&Value> {
+        self.structured.as_ref()
     }
 
     pub fn to_json(&self) -> Value {
@@ -138,7 +145,13 @@ impl Tool for ToolDef {
         out
     }
 
+    /// Arguments are held to the input schema first, with the same refusal as the
+    /// declarative tools give; `run` only sees arguments that conform.
     fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolResult {
+        let schema = parse_schema(self.input_schema);
+        if let Err(problems) = super::schema::check_arguments(&schema, arguments) {
+            return ToolResult::error(format!("Invalid arguments: {problems}"));
+        }
         (self.run)(arguments, ctx)
     }
 }

@@ -1,6 +1,7 @@
 //! Diagnostics: tools for checking a deployment's transports end to end (large replies
 //! split across Fanout publishes, size limits). Off unless configured.
 
+use crate::mcp::content::text;
 use crate::registry::tool::{arguments, Annotations, ToolDef, ToolResult};
 use crate::registry::ToolSet;
 use serde_json::json;
@@ -24,7 +25,9 @@ static TOOLS: [ToolDef; 2] = [
             "Returns exactly `bytes` bytes of deterministic text (numbered 64-byte lines) so \
                   a client can check that a large reply arrives complete and in order.",
         input_schema: r#"{"type":"object","properties":{"bytes":{"type":"integer","minimum":1,"maximum":4194304,"description":"Size of the text to return, in bytes"}},"required":["bytes"],"additionalProperties":false}"#,
-        output_schema: None,
+        output_schema: Some(
+            r#"{"type":"object","properties":{"bytes":{"type":"integer","description":"Size of the text returned, in bytes"}},"required":["bytes"]}"#,
+        ),
         annotations: Annotations::READ_ONLY_LOCAL,
         run: |args, _| {
             #[derive(serde::Deserialize)]
@@ -34,8 +37,10 @@ static TOOLS: [ToolDef; 2] = [
             }
             match arguments::<Args>(args) {
                 Ok(Args { bytes }) if (1..=MAX_PAYLOAD_BYTES).contains(&bytes) => {
-                    let mut result = ToolResult::text(payload(bytes));
-                    result.structured = Some(json!({ "bytes": bytes }));
+                    // The payload first (clients read it as the first block), then
+                    // the structured content's JSON text.
+                    let mut result = ToolResult::structured(json!({ "bytes": bytes }));
+                    result.content.insert(0, text(payload(bytes)));
                     result
                 }
                 Ok(_) => ToolResult::error(format!(

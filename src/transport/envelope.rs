@@ -2,7 +2,7 @@
 //! refusals that carry a JSON-RPC error body.
 
 use crate::config::Config;
-use crate::jsonrpc::{self, Error, ErrorCode, Id};
+use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
 use http::header::{self, HeaderValue};
 use http::{Request, Response, StatusCode};
 
@@ -67,13 +67,13 @@ pub fn declared_length(req: &Request<Vec<u8>>) -> Option<u64> {
 }
 
 /// A transport-level refusal: an HTTP error with a JSON-RPC error body (id null).
-pub fn refusal(status: StatusCode, id: Option<Id>, reason: &str) -> Response<Vec<u8>> {
+pub fn refusal(status: StatusCode, id: Option<RequestId>, reason: &str) -> Response<Vec<u8>> {
     let error = Error {
         code: ErrorCode::InvalidRequest,
         message: reason.to_string(),
         data: None,
     };
-    error_response(status, id.unwrap_or(Id::Null), error)
+    error_response(status, id.unwrap_or(RequestId::Null), error)
 }
 
 /// 429 with Retry-After: the caller is over its rate limit.
@@ -86,7 +86,7 @@ pub fn too_many_requests(retry_after_seconds: u64) -> Response<Vec<u8>> {
     response
 }
 
-pub fn error_response(status: StatusCode, id: Id, error: Error) -> Response<Vec<u8>> {
+pub fn error_response(status: StatusCode, id: RequestId, error: Error) -> Response<Vec<u8>> {
     json_response(
         status,
         jsonrpc::to_bytes(&jsonrpc::response(id, Err(error))),

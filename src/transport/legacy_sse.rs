@@ -15,7 +15,7 @@ use super::session_stream::SessionStream;
 use super::{origin, sse, Endpoint};
 use crate::fanout::grip_sig::GripVerifier;
 use crate::fanout::publish::Publisher;
-use crate::jsonrpc::{self, invalid_request, Error, ErrorCode, Id, Incoming, Message};
+use crate::jsonrpc::{self, invalid_request, Error, ErrorCode, Incoming, Message, RequestId};
 use crate::mcp::server::Server;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
@@ -172,7 +172,7 @@ fn post_message(
     }
     let incoming = match jsonrpc::parse_with(req.body(), &endpoint.config.limits) {
         Ok(incoming) => incoming,
-        Err(error) => return error_response(StatusCode::BAD_REQUEST, Id::Null, error),
+        Err(error) => return error_response(StatusCode::BAD_REQUEST, RequestId::Null, error),
     };
     let server = endpoint.server;
     let mut stream = SessionStream::new(publisher, channel(&session.nonce));
@@ -194,7 +194,7 @@ fn post_message(
             return error_response(StatusCode::BAD_REQUEST, id, invalid_request(reason));
         }
         Incoming::Batch(messages) => match batch(messages, server, &mut stream) {
-            Some(outputs) => (outputs, Id::Null),
+            Some(outputs) => (outputs, RequestId::Null),
             None => return accepted(),
         },
     };

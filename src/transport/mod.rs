@@ -13,7 +13,7 @@ pub mod streamable_http;
 use crate::auth::challenge::{refusal_response, ResourceInfo};
 use crate::auth::{Principal, PrincipalKind, Refusal};
 use crate::config::Config;
-use crate::jsonrpc::{Id, Request};
+use crate::jsonrpc::{Request, RequestId};
 use crate::mcp::server::Server;
 use session::LazySessions;
 
@@ -37,14 +37,20 @@ impl Endpoint<'_> {
         if self.principal.kind != PrincipalKind::OAuth {
             return None;
         }
-        let scope = self.server.scope_needed(request)?;
+        let needed = self.server.scope_needed(request)?;
+        // Clients replace their scopes with what the challenge names (the TS SDK does),
+        // so it names those the token already has as well: a step-up must not lose them.
+        let mut scopes: Vec<&str> = self.principal.scopes.iter().map(String::as_str).collect();
+        if !scopes.contains(&needed) {
+            scopes.push(needed);
+        }
         let refusal = Refusal {
             status: 403,
             error: Some("insufficient_scope"),
-            description: format!("this tool needs the scope {scope}"),
-            scope: Some(scope.to_string()),
+            description: format!("this tool needs the scope {needed}"),
+            scope: Some(scopes.join(" ")),
         };
-        let id: Id = request.id.clone();
+        let id: RequestId = request.id.clone();
         Some(refusal_response(&refusal, self.resource, id))
     }
 }

@@ -5,7 +5,7 @@
 
 use super::sse;
 use crate::fanout::publish::{publish_stream, PublishError, Publisher, MAX_STREAM_BYTES};
-use crate::jsonrpc::{self, Error, ErrorCode, Id};
+use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
 use crate::mcp::context::Notifier;
 use serde_json::Value;
 
@@ -35,7 +35,7 @@ impl<'p> SessionStream<'p> {
     /// Publishes whatever is held plus the response. A response that would not fit the
     /// publish budget is replaced by an error for the same id, so the client learns why
     /// instead of waiting forever.
-    pub fn finish(mut self, response: &[u8], id: &Id) -> Result<(), PublishError> {
+    pub fn finish(mut self, response: &[u8], id: &RequestId) -> Result<(), PublishError> {
         if let Some(failure) = self.failure.take() {
             return Err(failure);
         }
@@ -112,7 +112,9 @@ mod tests {
         for n in 0..10 {
             stream.notify(json!({ "n": n }));
         }
-        stream.finish(br#"{"id":1}"#, &Id::Num(1)).unwrap();
+        stream
+            .finish(br#"{"id":1}"#, &RequestId::from(1u64))
+            .unwrap();
         assert_eq!(recorder.publishes.len(), LIVE_NOTIFICATIONS + 1);
         let last = recorder.publishes.last().unwrap();
         assert!(last.contains(r#"{"n":8}"#) && last.contains(r#"{"n":9}"#));
@@ -124,7 +126,7 @@ mod tests {
         let mut recorder = Recorder::default();
         let stream = SessionStream::new(&mut recorder, "c".into());
         let huge = vec![b'x'; MAX_STREAM_BYTES];
-        stream.finish(&huge, &Id::Str("big".into())).unwrap();
+        stream.finish(&huge, &RequestId::from("big")).unwrap();
         let joined = recorder.publishes.concat();
         assert!(joined.contains("Result too large for the SSE transport"));
         assert!(joined.contains(r#""id":"big""#));
@@ -140,7 +142,10 @@ mod tests {
         let mut stream = SessionStream::new(&mut recorder, "c".into());
         stream.notify(json!({}));
         assert_eq!(
-            stream.finish(b"{}", &Id::Num(1)).unwrap_err().status,
+            stream
+                .finish(b"{}", &RequestId::from(1u64))
+                .unwrap_err()
+                .status,
             Some(401)
         );
     }

@@ -1,25 +1,25 @@
 //! MCP Streamable HTTP (2025-03-26 and later), stateless: every POST carries all it needs,
-//! no session is issued, and GET/DELETE are 405 because there is no session stream to
-//! open or end. A request's reply is JSON, unless the handler emits notifications
-//! (progress, logs) first: then the reply switches to an SSE stream at the first
-//! notification, so the client sees them as they happen, and the response ends it.
+//! the session id issued on initialize is self-validating, and GET/DELETE are 405 because
+//! there is no session stream to open or end (404 when they present a dead session id).
+//! A request's reply is JSON, unless the handler emits notifications (progress, logs)
+//! first: then the reply switches to an SSE stream at the first notification, so the
+//! client sees them as they happen, and the response ends it.
 
 use super::connection::ClientConnection;
 use super::envelope::{
     accepts, check_json_body, error_response, header_str, json_response, refusal, EVENT_STREAM,
     JSON,
 };
-use super::session::Kind;
+use super::session::{Kind, Session};
 use super::Endpoint;
 use super::{origin, sse};
 use crate::config::Config;
-use crate::jsonrpc::{self, invalid_request, Id, Incoming, Message};
+use crate::jsonrpc::{self, invalid_request, Incoming, Message, Output, RequestId};
 use crate::mcp::context::Notifier;
 use crate::mcp::server::Server;
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use jsonrpc_core::Output;
 use serde_json::Value;
 
 const PROTOCOL_VERSION: &str = "mcp-protocol-version";
@@ -49,6 +49,11 @@ pub fn serve(req: &Request<Vec<u8>>, endpoint: &Endpoint, conn: &mut dyn ClientC
             reply.send(response);
         }
         _ => {
+            // A dead session is 404 whatever the method (as on POST); a live one or none
+            // gets 405: there is still no stream to open or session to end.
+            if let Err(dead) = presented_session(req, endpoint) {
+                return reply.send(dead.response());
+            }
             let mut response = refusal(
                 StatusCode::METHOD_NOT_ALLOWED,
                 None,
@@ -66,19 +71,16 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
     if let Err((status, reason)) = check_headers(req, endpoint.config) {
         return reply.send(refusal(status, None, reason));
     }
-    if let Some(id) = header_str(req, SESSION_ID) {
-        if endpoint
-            .sessions
-            .get()
-            .and_then(|s| s.verify(Kind::StreamableHttp, id))
-            .is_none()
-        {
-            let reason = "Not Found: unknown or expired session; initialize again";
-            return reply.send(refusal(StatusCode::NOT_FOUND, None, reason));
-        }
-    }
+    let session = match presented_session(req, endpoint) {
+        Ok(session) => session,
+        Err(dead) => return reply.send(dead.response()),
+    };
+    // Without the header, the version negotiated at initialize (carried by the session
+    // id) before the spec's fallback: a 2025-11-25 session does not regain batching.
     let version = match header_str(req, PROTOCOL_VERSION) {
-        None => version::ASSUMED_WITHOUT_HEADER,
+        None => session
+            .and_then(|s| version::supported(&s.label))
+            .unwrap_or(version::ASSUMED_WITHOUT_HEADER),
         Some(v) => match version::supported(v.trim()) {
             Some(v) => v,
             None => {
@@ -89,7 +91,13 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
     };
     let incoming = match jsonrpc::parse_with(req.body(), &endpoint.config.limits) {
         Ok(incoming) => incoming,
-        Err(error) => return reply.send(error_response(StatusCode::BAD_REQUEST, Id::Null, error)),
+        Err(error) => {
+            return reply.send(error_response(
+                StatusCode::BAD_REQUEST,
+                RequestId::Null,
+                error,
+            ))
+        }
     };
     match incoming {
         Incoming::Single(Message::Request(request)) => {
@@ -126,9 +134,37 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
         Incoming::Batch(_) if !version::allows_batching(version) => {
             let error =
                 invalid_request("JSON-RPC batches are not allowed in this protocol version");
-            reply.send(error_response(StatusCode::BAD_REQUEST, Id::Null, error))
+            reply.send(error_response(
+                StatusCode::BAD_REQUEST,
+                RequestId::Null,
+                error,
+            ))
         }
         Incoming::Batch(messages) => batch(messages, server, reply),
+    }
+}
+
+/// The session a request presents in `Mcp-Session-Id`: `Ok(None)` without one, `Err`
+/// when it is unknown, forged or expired (or no session key is configured).
+fn presented_session(
+    req: &Request<Vec<u8>>,
+    endpoint: &Endpoint,
+) -> Result<Option<Session>, DeadSession> {
+    let Some(id) = header_str(req, SESSION_ID) else {
+        return Ok(None);
+    };
+    let sessions = endpoint.sessions.get();
+    let session = sessions.and_then(|s| s.verify(Kind::StreamableHttp, id));
+    session.map(Some).ok_or(DeadSession)
+}
+
+/// A presented session id that is not (or no longer) valid: 404, whatever the method.
+struct DeadSession;
+
+impl DeadSession {
+    fn response(self) -> Response<Vec<u8>> {
+        let reason = "Not Found: unknown or expired session; initialize again";
+        refusal(StatusCode::NOT_FOUND, None, reason)
     }
 }
 

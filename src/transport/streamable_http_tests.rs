@@ -481,11 +481,38 @@ fn preflights_from_other_origins_are_forbidden() {
 }
 
 #[test]
-#[ignore = "BUG: jsonrpc_core::Id is Num(u64): a negative integer id (valid JSON-RPC 2.0 and MCP) gets 400 with id null"]
-fn negative_integer_ids_are_answered() {
-    let conn = send(&[], r#"{"jsonrpc":"2.0","id":-1,"method":"ping"}"#);
-    let expected = json!({ "jsonrpc": "2.0", "result": {}, "id": -1 });
-    assert_eq!(json_reply(&conn, 200), expected);
+fn every_json_number_id_is_answered_with_the_same_bytes() {
+    let ids = ["-1", "1.5", "18446744073709551616", "1e3", "-0", "2.50"];
+    for id in ids {
+        let conn = send(
+            &[],
+            &format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"ping"}}"#),
+        );
+        json_reply(&conn, 200);
+        assert_eq!(
+            text(&conn),
+            format!(r#"{{"jsonrpc":"2.0","result":{{}},"id":{id}}}"#)
+        );
+        let invalid = format!(r#"{{"jsonrpc":"1.0","id":{id},"method":"ping"}}"#);
+        let conn = send(&[], &invalid);
+        error_reply(&conn, 400, INVALID);
+        assert!(
+            text(&conn).ends_with(&format!(r#","id":{id}}}"#)),
+            "{}",
+            text(&conn)
+        );
+    }
+    let pings: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"ping"}}"#))
+        .collect();
+    let conn = send(&[("mcp-protocol-version", "2025-03-26")], &batch(&pings));
+    json_reply(&conn, 200);
+    let answers: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"jsonrpc":"2.0","result":{{}},"id":{id}}}"#))
+        .collect();
+    assert_eq!(text(&conn), format!("[{}]", answers.join(",")));
 }
 
 #[test]
@@ -494,4 +521,51 @@ fn accept_split_over_two_field_lines_is_accepted() {
     let headers = req.headers_mut();
     headers.append("accept", HeaderValue::from_static(EVENT_STREAM));
     assert_eq!(json_reply(&send_req(&req), 200)["id"], 17);
+}
+
+/// A session id issued two hours before NOW (the test TTL is one hour).
+fn expired_session_id() -> String {
+    let key = b"0123456789abcdef0123456789abcdef".to_vec();
+    let then = Sessions::new(key, NOW - 7200, [9; 16], 3600).unwrap();
+    then.issue(Kind::StreamableHttp, "2025-11-25")
+}
+
+#[test]
+fn get_and_delete_with_an_expired_or_forged_session_are_not_found() {
+    let (nonce, mac) = ("00".repeat(16), "ab".repeat(32));
+    let forged = format!("s1.{NOW:x}.2025-11-25.{nonce}.{mac}");
+    let expired = expired_session_id();
+    for method in [Method::GET, Method::DELETE] {
+        for bad in [expired.as_str(), forged.as_str(), "nonsense"] {
+            let changes = [("accept", EVENT_STREAM), ("mcp-session-id", bad)];
+            let conn = send_req(&request(method.clone(), &changes, ""));
+            assert_eq!(
+                error_reply(&conn, 404, INVALID),
+                Value::Null,
+                "{method} {bad}"
+            );
+        }
+        let live = sessions().issue(Kind::StreamableHttp, "2025-11-25");
+        let changes = [("accept", EVENT_STREAM), ("mcp-session-id", live.as_str())];
+        let conn = send_req(&request(method.clone(), &changes, ""));
+        error_reply(&conn, 405, INVALID);
+        assert_eq!(header(&conn, "allow"), Some("POST, OPTIONS"), "{method}");
+    }
+}
+
+#[test]
+fn without_a_version_header_the_sessions_version_decides_batching() {
+    let pings = batch(&[ping(1), ping(2)]);
+    let newer = sessions().issue(Kind::StreamableHttp, "2025-11-25");
+    let conn = send(&[("mcp-session-id", &newer)], &pings);
+    assert_eq!(error_reply(&conn, 400, INVALID), Value::Null);
+    let older = sessions().issue(Kind::StreamableHttp, "2025-03-26");
+    let conn = send(&[("mcp-session-id", &older)], &pings);
+    assert_eq!(json_reply(&conn, 200).as_array().map(Vec::len), Some(2));
+    // The header, when present, is what the request says it speaks.
+    let header = [
+        ("mcp-session-id", older.as_str()),
+        ("mcp-protocol-version", "2025-11-25"),
+    ];
+    error_reply(&send(&header, &pings), 400, INVALID);
 }
