@@ -10,6 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -171,12 +172,27 @@ test('challenges name the metadata of the endpoint asked (/messages belongs to /
   assert.match(sse.headers.get('www-authenticate'), new RegExp(`resource_metadata="${local.base}/\\.well-known/oauth-protected-resource/sse"`));
 });
 
+/** A request with a Host header of its own (fetch sends the URL's). */
+function withHost(url, host, { method = 'GET', body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { host, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 test('the resource comes from oauth_resource_base, never from the Host header', async () => {
-  const spoofed = await fetch(`${local.base}/.well-known/oauth-protected-resource/mcp`, { headers: { host: 'evil.example' } });
-  assert.equal((await spoofed.json()).resource, `${local.base}/mcp`);
-  const challenge = await post(`${local.base}/mcp`, { jsonrpc: '2.0', id: 1, method: 'ping' }, { host: 'evil.example' });
+  const spoofed = await withHost(`${local.base}/.well-known/oauth-protected-resource/mcp`, 'evil.example');
+  assert.equal(spoofed.status, 200);
+  console.log(`metadata asked with Host: evil.example names ${JSON.parse(spoofed.text).resource}`);
+  assert.equal(JSON.parse(spoofed.text).resource, `${local.base}/mcp`);
+  const challenge = await withHost(`${local.base}/mcp`, 'evil.example', { method: 'POST', body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
   assert.equal(challenge.status, 401);
-  assert.match(challenge.headers.get('www-authenticate'), new RegExp(`resource_metadata="${local.base}/\\.well-known/oauth-protected-resource/mcp"`));
+  assert.match(challenge.headers['www-authenticate'], new RegExp(`resource_metadata="${local.base}/\\.well-known/oauth-protected-resource/mcp"`));
 });
 
 test('production: OAuth without oauth_issuer or oauth_resource_base is refused (503 and a log warning)', async () => {
