@@ -44,9 +44,13 @@ pub struct Config {
     pub auth: Vec<AuthMethod>,
     /// OAuth: the authorization server's issuer (`iss`).
     pub oauth_issuer: String,
-    /// OAuth: this server's canonical resource URL (`aud`); derived from the request's
-    /// host when empty.
+    /// OAuth: one fixed resource identifier (`aud`) for every endpoint, overriding the
+    /// per-endpoint ones derived from `oauth_resource_base` (see `auth::resource`).
     pub oauth_audience: String,
+    /// OAuth: this server's origin (`https://mcp.example.com`); each endpoint's resource
+    /// identifier is it plus the endpoint's path. Required in production (unless
+    /// `oauth_audience` is a URL); local mode derives it from the request's host.
+    pub oauth_resource_base: String,
     /// OAuth: authorization servers advertised in the RFC 9728 metadata (default: issuer).
     pub oauth_authorization_servers: Vec<String>,
     /// OAuth: the authorization server's JWKS (JSON); read only when `auth` has `oauth`.
@@ -92,6 +96,7 @@ impl Default for Config {
             auth: vec![AuthMethod::ApiKey],
             oauth_issuer: String::new(),
             oauth_audience: String::new(),
+            oauth_resource_base: String::new(),
             oauth_authorization_servers: Vec::new(),
             oauth_jwks: String::new(),
             rate_limit_rps: 20,
@@ -154,6 +159,9 @@ impl Config {
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default(),
             oauth_audience: oauth_get("oauth_audience")
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default(),
+            oauth_resource_base: oauth_get("oauth_resource_base")
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default(),
             oauth_authorization_servers: oauth_get("oauth_authorization_servers")
@@ -278,6 +286,7 @@ mod tests {
         let skipped = [
             "oauth_jwks",
             "oauth_issuer",
+            "oauth_resource_base",
             "grip_sig",
             "sse_keepalive_seconds",
         ];

@@ -21,9 +21,7 @@ fn main() {
     let config = edge::config::load(legacy, &mut log);
     let http_sets = service::http_sets(&config);
     let host = request.header("host").unwrap_or_default().to_string();
-    let site = edge::auth::resource(&config, &host);
     let scopes = service::scopes_supported(&config, &http_sets);
-    let resource = site.info(&config, &scopes);
     let mut client = edge::client::Client::default();
 
     // 2. Who is calling. CORS preflights carry no credentials and are answered before
@@ -35,18 +33,31 @@ fn main() {
     );
     let address = || edge::rate_limit::address_key(&request);
     let too_many = || envelope::too_many_requests(edge::rate_limit::RETRY_AFTER_SECONDS);
-    let principal = match route {
-        Route::ResourceMetadata | Route::NotFound
-            if edge::rate_limit::over_limit(&address(), rps, 1, &mut log) =>
-        {
-            client.respond(too_many());
+    let anonymous = matches!(route, Route::ResourceMetadata(_) | Route::NotFound);
+    if anonymous && edge::rate_limit::over_limit(&address(), rps, 1, &mut log) {
+        client.respond(too_many());
+        return log.finish(None, None, None, client.status);
+    }
+    if route == Route::NotFound {
+        let reason = "Not Found: MCP is served at /mcp (Streamable HTTP) and /sse (legacy SSE)";
+        client.respond(envelope::refusal(http::StatusCode::NOT_FOUND, None, reason));
+        return log.finish(None, None, None, client.status);
+    }
+    // With OAuth on, the resource identifiers come from the configuration (production
+    // never takes them from the client's Host); without them OAuth is not served at all.
+    let site = match edge::auth::site(&config, &host, route.resource_path()) {
+        Ok(site) => site,
+        Err(reason) => {
+            log.warn(reason);
+            let status = http::StatusCode::SERVICE_UNAVAILABLE;
+            client.respond(envelope::refusal(status, None, reason));
             return log.finish(None, None, None, client.status);
         }
-        Route::ResourceMetadata => return client.respond(challenge::metadata_response(&resource)),
-        Route::NotFound => {
-            let reason = "Not Found: MCP is served at /mcp (Streamable HTTP) and /sse (legacy SSE)";
-            client.respond(envelope::refusal(http::StatusCode::NOT_FOUND, None, reason));
-            return log.finish(None, None, None, client.status);
+    };
+    let resource = site.info(&config, &scopes);
+    let principal = match route {
+        Route::ResourceMetadata(_) => {
+            return client.respond(challenge::metadata_response(&resource))
         }
         _ if preflight => Principal::nobody(),
         _ => match edge::auth::principal(&config, &site, request.header("authorization"), &mut log)

@@ -31,20 +31,21 @@ test('no credentials: 401 with a WWW-Authenticate pointing at the metadata and n
   const metadata = await (await fetch(`${s.stack.base}/.well-known/oauth-protected-resource/mcp`)).json();
   const scope = metadata.scopes_supported.join(' ');
   assert.match(scope, /mcp:fastly mcp:fastly:write/);
-  for (const url of [s.stack.mcp, `${s.stack.base}/`, `${s.stack.base}/messages?sessionId=x`]) {
+  // Each endpoint names its own metadata; /messages belongs to /sse.
+  for (const [url, metadataSuffix] of [[s.stack.mcp, '/mcp'], [`${s.stack.base}/`, ''], [`${s.stack.base}/messages?sessionId=x`, '/sse']]) {
     const res = await post(url, ping);
     assert.equal(res.status, 401, url);
     assert.equal(res.json.error.code, -32600);
     const challenge = res.headers.get('www-authenticate');
-    assert.match(challenge, /^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/mcp", scope="[^"]+"$/);
+    assert.equal(challenge.match(/^Bearer resource_metadata="([^"]+)", scope="[^"]+"$/)?.[1], `${s.stack.base}/.well-known/oauth-protected-resource${metadataSuffix}`, url);
     assert.equal(challenge.match(/scope="([^"]+)"/)[1], scope);
   }
   const sse = await fetch(s.stack.sse, { headers: { accept: 'text/event-stream' } });
   assert.equal(sse.status, 401);
 });
 
-test('RFC 9728 metadata at the root and /mcp path forms', async () => {
-  for (const suffix of ['', '/mcp']) {
+test('RFC 9728 metadata at the root, /mcp and /sse path forms (oauth_audience overrides the resource)', async () => {
+  for (const suffix of ['', '/mcp', '/sse']) {
     const res = await fetch(`${s.stack.base}/.well-known/oauth-protected-resource${suffix}`);
     assert.equal(res.status, 200);
     const doc = await res.json();
@@ -150,6 +151,44 @@ test('OAuth: forged, expired, foreign-audience tokens are 401 invalid_token', as
     assert.equal(res.status, 401, name);
     assert.match(res.headers.get('www-authenticate'), /error="invalid_token"/, name);
   }
+});
+
+test('tokens without sub are their client: one client cannot post into another\'s legacy SSE session', async () => {
+  const tokenOf = (client) => s.as.token({ scope: 'mcp:fastly', claims: { sub: undefined, client_id: client } });
+  const stream = await fetch(s.stack.sse, { headers: { accept: 'text/event-stream', ...bearer(tokenOf('client-a')) } });
+  assert.equal(stream.status, 200);
+  const reader = stream.body.getReader();
+  let text = '';
+  while (!text.includes('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+  const endpoint = new URL(/data: (\S+)/.exec(text)[1], s.stack.base).toString();
+  const other = await post(endpoint, ping, bearer(tokenOf('client-b')));
+  console.log(`client-b posting into client-a's session: HTTP ${other.status}`);
+  assert.equal(other.status, 403);
+  assert.match(other.json.error.message, /belongs to another client/);
+  const own = await post(endpoint, ping, bearer(tokenOf('client-a')));
+  assert.equal(own.status, 202);
+  await reader.cancel();
+});
+
+test('a token naming neither a subject nor a client is 401 invalid_token', async () => {
+  const token = s.as.token({ scope: 'mcp:fastly', claims: { sub: undefined } });
+  const res = await post(s.stack.mcp, ping, bearer(token));
+  console.log(`token without sub and client_id: HTTP ${res.status} ${res.headers.get('www-authenticate')}`);
+  assert.equal(res.status, 401);
+  assert.match(res.headers.get('www-authenticate'), /error="invalid_token", error_description="token names neither a subject \(sub\) nor a client \(client_id\)"/);
+});
+
+test('API key entries sharing a name are refused (each has a warning in its log line); the others work', async () => {
+  for (const twin of [s.keys.twinA, s.keys.twinB]) {
+    const res = await post(s.stack.mcp, ping, bearer(twin.key));
+    console.log(`key of a duplicated name: HTTP ${res.status}`);
+    assert.equal(res.status, 401);
+    assert.match(res.headers.get('www-authenticate'), /error="invalid_token"/);
+  }
+  assert.equal((await post(s.stack.mcp, ping, bearer(s.keys.reader.key))).status, 200);
+  await new Promise((r) => setTimeout(r, 200));
+  const lines = s.stack.logs.join('').split('\n').filter((l) => l.includes('"request_id"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))));
+  assert.ok(lines.some((l) => l.status === 401 && l.warnings?.includes('api_keys has entries with the same (or an empty) name: those keys are refused')), JSON.stringify(lines.slice(-3)));
 });
 
 test('the client credential is never forwarded to backend api', async () => {

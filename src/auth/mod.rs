@@ -7,6 +7,7 @@ pub mod address;
 pub mod api_key;
 pub mod challenge;
 pub mod oauth;
+pub mod resource;
 
 use sha2::{Digest, Sha256};
 
@@ -24,6 +25,8 @@ pub enum PrincipalKind {
     OAuth,
     /// Local mode without authentication: everything configured is allowed.
     Local,
+    /// No credentials (CORS preflights): no grants.
+    Anonymous,
 }
 
 /// Use of one tool set; `write` also allows its data-changing tools.
@@ -36,8 +39,13 @@ pub struct Grant {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub kind: PrincipalKind,
-    /// The key's name or the token's subject: what logs show, never a secret.
+    /// The key's name or the token's subject (its client when it has none): what logs
+    /// show, never a secret.
     pub name: String,
+    /// What tells this principal apart from every other, hashed into `id()`: the key's
+    /// name (unique: `api_keys` entries sharing a name are refused), or the token's
+    /// issuer, subject and client as a JSON array (so no two kinds of value can meet).
+    pub identity: String,
     /// What it may use (for OAuth, derived from the token's scopes).
     pub grants: Vec<Grant>,
     /// The OAuth token's scopes, in its order (valid RFC 6749 scope tokens only); empty
@@ -50,6 +58,7 @@ impl Principal {
         Principal {
             kind: PrincipalKind::Local,
             name: "local".into(),
+            identity: "local".into(),
             grants: Vec::new(),
             scopes: Vec::new(),
         }
@@ -58,8 +67,9 @@ impl Principal {
     /// A caller with no grants (CORS preflights, which carry no credentials).
     pub fn nobody() -> Principal {
         Principal {
-            kind: PrincipalKind::ApiKey,
+            kind: PrincipalKind::Anonymous,
             name: "anonymous".into(),
+            identity: String::new(),
             grants: Vec::new(),
             scopes: Vec::new(),
         }
@@ -80,8 +90,9 @@ impl Principal {
             PrincipalKind::ApiKey => "key",
             PrincipalKind::OAuth => "oauth",
             PrincipalKind::Local => "local",
+            PrincipalKind::Anonymous => "anonymous",
         };
-        let digest = Sha256::digest(format!("{kind}:{}", self.name).as_bytes());
+        let digest = Sha256::digest(format!("{kind}:{}", self.identity).as_bytes());
         crate::hex::encode(&digest[..16])
     }
 }
@@ -89,8 +100,8 @@ impl Principal {
 /// What authentication needs for one request.
 pub struct AuthSettings<'a> {
     pub methods: &'a [AuthMethod],
-    /// The `api_keys` secret (JSON), when API keys are enabled.
-    pub api_keys: Option<&'a str>,
+    /// The `api_keys` secret's usable entries (`api_key::load`), when API keys are enabled.
+    pub api_keys: Option<&'a [api_key::KeyEntry]>,
     pub oauth: Option<oauth::OAuthSettings<'a>>,
 }
 
@@ -171,8 +182,9 @@ fn bearer(header: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn keys() -> String {
-        serde_json::json!([{ "name": "ci", "sha256": api_key::hash_key("good-key"), "tool_sets": ["fastly"] }]).to_string()
+    fn keys() -> Vec<api_key::KeyEntry> {
+        let json = serde_json::json!([{ "name": "ci", "sha256": api_key::hash_key("good-key"), "tool_sets": ["fastly"] }]).to_string();
+        api_key::load(&json).0
     }
 
     #[test]
@@ -230,6 +242,7 @@ mod tests {
         let p = Principal {
             kind: PrincipalKind::ApiKey,
             name: "ci".into(),
+            identity: "ci".into(),
             grants: vec![Grant {
                 tool_set: "fastly".into(),
                 write: false,
@@ -250,5 +263,12 @@ mod tests {
             }
             .id()
         );
+        // A key named like the principal of credential-less preflights is not it.
+        let named_anonymous = Principal {
+            name: "anonymous".into(),
+            identity: "anonymous".into(),
+            ..p.clone()
+        };
+        assert_ne!(named_anonymous.id(), Principal::nobody().id());
     }
 }

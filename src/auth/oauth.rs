@@ -1,8 +1,14 @@
 //! OAuth 2.1 resource server: access tokens are JWTs signed by the authorization server,
 //! whose keys (a JWKS) live in the Config Store. A token must verify against the key its
 //! header names, with the algorithm that key is for (RS256 or ES256), be current
-//! (exp/nbf), come from the configured issuer and name this server as audience. Scopes
-//! `mcp:<tool set>` and `mcp:<tool set>:write` grant tool sets.
+//! (exp/nbf), come from the configured issuer and name this server as audience (any of
+//! its resource identifiers, `auth::resource`). Scopes `mcp:<tool set>` and
+//! `mcp:<tool set>:write` grant tool sets.
+//!
+//! The principal is the token's issuer, subject and client (`client_id`, else `azp`):
+//! a user through two clients is two principals, and a token without `sub` (client
+//! credentials at some authorization servers) is its client. A token naming neither a
+//! subject nor a client is refused: it could only be told apart from others by guessing.
 
 use super::{Grant, Principal, PrincipalKind};
 use ct_codecs::{Base64UrlSafeNoPadding, Decoder};
@@ -21,11 +27,18 @@ struct ScopeClaims {
     scope: Option<String>,
     #[serde(default)]
     scp: Option<Vec<String>>,
+    /// RFC 9068: the client the token was issued to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
+    /// OpenID Connect: the authorized party (the client), used when `client_id` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    azp: Option<String>,
 }
 
 pub struct OAuthSettings<'a> {
     pub issuer: &'a str,
-    pub audience: &'a str,
+    /// The audiences accepted (this server's resource identifiers); a token needs one.
+    pub audiences: &'a [String],
     /// The JWKS JSON (`{"keys": [...]}`).
     pub jwks: &'a str,
 }
@@ -45,7 +58,7 @@ pub fn authenticate(token: &str, settings: &OAuthSettings) -> Result<Principal, 
         .ok_or("token signed with an unknown key")?;
     let options = VerificationOptions {
         allowed_issuers: Some(HashSet::from_strings(&[settings.issuer])),
-        allowed_audiences: Some(HashSet::from_strings(&[settings.audience])),
+        allowed_audiences: Some(settings.audiences.iter().cloned().collect()),
         time_tolerance: Some(Duration::from_secs(TOLERANCE_SECONDS)),
         ..VerificationOptions::default()
     };
@@ -70,6 +83,15 @@ pub fn authenticate(token: &str, settings: &OAuthSettings) -> Result<Principal, 
     if claims.expires_at.is_none() {
         return Err("token without expiry");
     }
+    let nonempty = |v: Option<String>| v.filter(|v| !v.is_empty());
+    let subject = nonempty(claims.subject);
+    let client = nonempty(claims.custom.client_id).or(nonempty(claims.custom.azp));
+    let name = match (&subject, &client) {
+        (Some(subject), _) => subject.clone(),
+        (None, Some(client)) => client.clone(),
+        (None, None) => return Err("token names neither a subject (sub) nor a client (client_id)"),
+    };
+    let identity = serde_json::json!([settings.issuer, subject, client]).to_string();
     let mut scopes: Vec<String> = claims
         .custom
         .scope
@@ -87,7 +109,8 @@ pub fn authenticate(token: &str, settings: &OAuthSettings) -> Result<Principal, 
     }
     Ok(Principal {
         kind: PrincipalKind::OAuth,
-        name: claims.subject.unwrap_or_else(|| "oauth-client".to_string()),
+        name,
+        identity,
         grants: grants(&unique),
         scopes: unique,
     })

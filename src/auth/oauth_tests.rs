@@ -19,18 +19,23 @@ fn es256_jwk(key: &ES256KeyPair, kid: &str) -> Value {
 struct Fixture {
     key: ES256KeyPair,
     jwks: String,
+    audiences: Vec<String>,
 }
 
 fn fixture() -> Fixture {
     let key = ES256KeyPair::generate().with_key_id("k1");
     let jwks = serde_json::json!({ "keys": [es256_jwk(&key, "k1")] }).to_string();
-    Fixture { key, jwks }
+    Fixture {
+        key,
+        jwks,
+        audiences: vec![AUDIENCE.to_string()],
+    }
 }
 
 fn settings(f: &Fixture) -> OAuthSettings<'_> {
     OAuthSettings {
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audiences: &f.audiences,
         jwks: &f.jwks,
     }
 }
@@ -42,7 +47,7 @@ fn token(
 ) -> String {
     let custom = ScopeClaims {
         scope: Some(scope.into()),
-        scp: None,
+        ..ScopeClaims::default()
     };
     let claims = Claims::with_custom_claims(custom, Duration::from_secs(300))
         .with_issuer(ISSUER)
@@ -98,6 +103,7 @@ fn wrong_audience_issuer_expiry_or_key_are_refused() {
     let other = Fixture {
         key: ES256KeyPair::generate().with_key_id("k1"),
         jwks: f.jwks.clone(),
+        audiences: f.audiences.clone(),
     };
     assert!(
         authenticate(&token(&other, "mcp:fastly", |c| c), &s).is_err(),
@@ -138,18 +144,19 @@ fn rs256_keys_from_the_jwks_verify() {
     let jwks = serde_json::json!({ "keys": [{ "kty": "RSA", "kid": "r1", "n": b64(&c.n), "e": b64(&c.e) }] }).to_string();
     let s = OAuthSettings {
         issuer: ISSUER,
-        audience: AUDIENCE,
+        audiences: &[AUDIENCE.to_string()],
         jwks: &jwks,
     };
     let claims = Claims::with_custom_claims(
         ScopeClaims {
-            scope: None,
             scp: Some(vec!["mcp:fastly".into()]),
+            ..ScopeClaims::default()
         },
         Duration::from_secs(60),
     )
     .with_issuer(ISSUER)
-    .with_audience(AUDIENCE);
+    .with_audience(AUDIENCE)
+    .with_subject("svc");
     let p = authenticate(&key.sign(claims).unwrap(), &s).unwrap();
     assert!(p.may_use("fastly", false));
 }
@@ -166,10 +173,94 @@ fn a_missing_or_broken_jwks_refuses_everything() {
     ] {
         let s = OAuthSettings {
             issuer: ISSUER,
-            audience: AUDIENCE,
+            audiences: &f.audiences,
             jwks,
         };
         assert!(authenticate(&t, &s).is_err(), "{jwks}");
+    }
+}
+
+#[test]
+fn any_of_the_servers_audiences_is_accepted_and_no_other() {
+    let mut f = fixture();
+    f.audiences = vec![
+        "https://mcp.example.com".into(),
+        "https://mcp.example.com/mcp".into(),
+        "https://mcp.example.com/sse".into(),
+    ];
+    for aud in &f.audiences {
+        let t = token(&f, "mcp:fastly", |c| c.with_audience(aud.as_str()));
+        assert!(authenticate(&t, &settings(&f)).is_ok(), "{aud}");
+    }
+    let both = token(&f, "mcp:fastly", |c| {
+        c.with_audiences(HashSet::from_strings(&[
+            "https://other.example.com",
+            "https://mcp.example.com/sse",
+        ]))
+    });
+    assert!(authenticate(&both, &settings(&f)).is_ok());
+    for aud in [
+        "https://mcp.example.com/messages",
+        "https://other.example.com",
+        "",
+    ] {
+        let t = token(&f, "mcp:fastly", |c| c.with_audience(aud));
+        assert!(authenticate(&t, &settings(&f)).is_err(), "{aud}");
+    }
+}
+
+/// Principals are the token's issuer, subject and client: tokens without `sub` are their
+/// client (never one shared identity), a token with neither is refused.
+#[test]
+fn tokens_without_sub_are_their_client_and_never_collide() {
+    let f = fixture();
+    let s = settings(&f);
+    let without_sub = |custom: ScopeClaims| {
+        let claims = Claims::with_custom_claims(custom, Duration::from_secs(300))
+            .with_issuer(ISSUER)
+            .with_audience(AUDIENCE);
+        f.key.sign(claims).unwrap()
+    };
+    let client = |id: &str| ScopeClaims {
+        scope: Some("mcp:fastly".into()),
+        client_id: Some(id.into()),
+        ..ScopeClaims::default()
+    };
+    let a = authenticate(&without_sub(client("client-a")), &s).unwrap();
+    let b = authenticate(&without_sub(client("client-b")), &s).unwrap();
+    assert_eq!((a.name.as_str(), b.name.as_str()), ("client-a", "client-b"));
+    assert_ne!(a.id(), b.id());
+    let azp = ScopeClaims {
+        azp: Some("client-c".into()),
+        ..ScopeClaims::default()
+    };
+    assert_eq!(
+        authenticate(&without_sub(azp), &s).unwrap().name,
+        "client-c"
+    );
+    // A subject that happens to equal a client id is still another principal.
+    let user = authenticate(&token(&f, "mcp:fastly", |c| c.with_subject("client-a")), &s).unwrap();
+    assert_ne!(user.id(), a.id());
+    // One user through two clients: two principals.
+    let via = |id: &str| {
+        let claims = Claims::with_custom_claims(client(id), Duration::from_secs(300))
+            .with_issuer(ISSUER)
+            .with_audience(AUDIENCE)
+            .with_subject("alice");
+        authenticate(&f.key.sign(claims).unwrap(), &s).unwrap()
+    };
+    assert_eq!(via("client-a").name, "alice");
+    assert_ne!(via("client-a").id(), via("client-b").id());
+    assert_eq!(via("client-a").id(), via("client-a").id());
+    let empty = ScopeClaims {
+        client_id: Some(String::new()),
+        ..ScopeClaims::default()
+    };
+    for anonymous in [ScopeClaims::default(), empty] {
+        assert_eq!(
+            authenticate(&without_sub(anonymous), &s).unwrap_err(),
+            "token names neither a subject (sub) nor a client (client_id)"
+        );
     }
 }
 

@@ -1,21 +1,24 @@
 //! Client authentication at the edge: gathers what `mcp_edge::auth` needs (API key
-//! hashes from the Secret Store; the JWKS comes with the configuration) and works out
-//! this server's resource URLs from the request.
+//! hashes from the Secret Store; the JWKS comes with the configuration) and this
+//! deployment's OAuth resource identifiers (`mcp_edge::auth::resource`).
 
 use super::log::RequestLog;
 use mcp_edge::auth::challenge::ResourceInfo;
 use mcp_edge::auth::oauth::OAuthSettings;
-use mcp_edge::auth::{authenticate, AuthMethod, AuthSettings, Principal, Refusal};
-use mcp_edge::config::{Config, Mode};
+use mcp_edge::auth::resource::{self, ResourcePath};
+use mcp_edge::auth::{api_key, authenticate, AuthMethod, AuthSettings, Principal, Refusal};
+use mcp_edge::config::Config;
 
-/// This request's view of where the server lives, for OAuth audiences and metadata.
-pub struct Resource {
+/// This request's OAuth resource: what its metadata and challenges name, and the
+/// audiences tokens may carry. Empty when OAuth is off.
+pub struct Site {
     pub url: String,
     pub metadata_url: String,
     pub authorization_servers: Vec<String>,
+    audiences: Vec<String>,
 }
 
-impl Resource {
+impl Site {
     /// The RFC 9728 view for responses and challenges.
     pub fn info<'a>(&'a self, config: &Config, scopes: &'a [String]) -> ResourceInfo<'a> {
         ResourceInfo {
@@ -28,31 +31,22 @@ impl Resource {
     }
 }
 
-pub fn resource(config: &Config, host: &str) -> Resource {
-    let scheme = if config.mode == Mode::Local {
-        "http"
+/// The OAuth resource of a request on `path`, or, when OAuth is on but a setting it needs
+/// is missing, why it cannot be served (the caller answers 503 and logs it: never a
+/// resource guessed from the client's Host). `host` only fills the metadata of
+/// deployments without OAuth, which nothing is checked against.
+pub fn site(config: &Config, host: &str, path: ResourcePath) -> Result<Site, &'static str> {
+    let resources = if config.auth.contains(&AuthMethod::OAuth) {
+        resource::resources(config)?
     } else {
-        "https"
+        resource::informational(config, host)
     };
-    let url = if config.oauth_audience.is_empty() {
-        format!("{scheme}://{host}/mcp")
-    } else {
-        config.oauth_audience.clone()
-    };
-    let authorization_servers = if config.oauth_authorization_servers.is_empty() {
-        // The issuer, when one is configured (API-key-only deployments have none).
-        Some(config.oauth_issuer.clone())
-            .filter(|i| !i.is_empty())
-            .into_iter()
-            .collect()
-    } else {
-        config.oauth_authorization_servers.clone()
-    };
-    Resource {
-        url,
-        metadata_url: format!("{scheme}://{host}/.well-known/oauth-protected-resource/mcp"),
-        authorization_servers,
-    }
+    Ok(Site {
+        url: resources.resource(path),
+        metadata_url: resources.metadata_url(path),
+        audiences: resources.audiences(),
+        authorization_servers: resources.authorization_servers,
+    })
 }
 
 /// The warning logged when API keys are required and none is stored.
@@ -62,7 +56,7 @@ const NO_API_KEYS: &str =
 /// Who sent `authorization` (the Authorization header), or why the request is refused.
 pub fn principal(
     config: &Config,
-    resource: &Resource,
+    site: &Site,
     authorization: Option<&str>,
     log: &mut RequestLog,
 ) -> Result<Principal, Refusal> {
@@ -70,13 +64,20 @@ pub fn principal(
     let api_keys = methods
         .contains(&AuthMethod::ApiKey)
         .then(|| super::secrets::get("api_keys").and_then(|k| String::from_utf8(k).ok()))
-        .flatten();
+        .flatten()
+        .map(|json| {
+            let (entries, warning) = api_key::load(&json);
+            if let Some(warning) = warning {
+                log.warn(warning);
+            }
+            entries
+        });
     if api_keys.is_none() && methods.contains(&AuthMethod::ApiKey) {
         log.warn(NO_API_KEYS);
     }
     let oauth = methods.contains(&AuthMethod::OAuth).then(|| OAuthSettings {
         issuer: &config.oauth_issuer,
-        audience: &resource.url,
+        audiences: &site.audiences,
         jwks: &config.oauth_jwks,
     });
     let settings = AuthSettings {

@@ -10,13 +10,16 @@ export async function startSecureStack() {
     reader: apiKey('reader', ['fastly']),
     operator: apiKey('operator', ['fastly', 'backoffice', 'diagnostics', 'conformance'], ['fastly', 'backoffice']),
     other: apiKey('other-tenant', ['fastly']),
+    // Two entries sharing a name: a name is an identity, so both are refused.
+    twinA: apiKey('twin', ['fastly']),
+    twinB: apiKey('twin', ['fastly', 'backoffice']),
   };
-  // The audience is derived from the request host: 127.0.0.1:<port>, known only once the
-  // stack runs, so it is fixed in the configuration instead.
+  // One fixed audience (the oauth_audience override) that is not where the stack runs;
+  // the metadata is where it runs (oauth_resource_base, known once its port is).
   const audience = 'http://mcp.test.example/mcp';
   const as = authorizationServer({ issuer: ISSUER, audience });
   const stack = await startStack({
-    config: { auth: 'api_key,oauth', oauth_issuer: ISSUER, oauth_audience: audience, oauth_jwks: as.jwks },
+    config: ({ base }) => ({ auth: 'api_key,oauth', oauth_issuer: ISSUER, oauth_audience: audience, oauth_resource_base: base, oauth_jwks: as.jwks }),
     env: { MCP_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.entry)) },
   });
   return { stack, keys, as, audience };

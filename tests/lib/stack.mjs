@@ -67,7 +67,8 @@ const randomKey = () => randomBytes(32).toString('hex');
  *   serviceGripKey   give the service another Grip-Sig key than Pushpin signs with:
  *              Fanout's callback then fails verification
  *   config     { key: value } overrides of the Config Store mcp_config (e.g.
- *              { allow_writes: '' } to see guarded writes refused)
+ *              { allow_writes: '' } to see guarded writes refused), or a function of
+ *              { base } (the stack's URL, known once its port is) returning them
  *   env        more environment for Viceroy (e.g. MCP_API_KEYS for the api_keys secret)
  *   manifestPath  the fastly.toml to derive the stack's from (default: the project's)
  *   verbose    Pushpin at log level 3
@@ -159,7 +160,8 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePubl
     const manifest = path.join(dir, 'fastly.toml');
     const source = await readFile(manifestPath ?? path.join(ROOT, 'fastly.toml'), 'utf8');
     const withBackends = manifestWithBackends(source, { self: { url: base }, api: { url: apiDouble.url } });
-    await writeFile(manifest, manifestWithConfig(withBackends, config));
+    const overrides = typeof config === 'function' ? config({ base }) : config;
+    await writeFile(manifest, manifestWithConfig(withBackends, overrides));
 
     const viceroy = spawnGroup(
       viceroyBin,
