@@ -5,7 +5,8 @@ import { apiKey, authorizationServer } from './tokens.mjs';
 
 export const ISSUER = 'https://auth.test.example';
 
-export async function startSecureStack() {
+/** `config`: more Config Store settings (e.g. { allowed_origins: '...' }). */
+export async function startSecureStack({ config = {} } = {}) {
   const keys = {
     reader: apiKey('reader', ['fastly']),
     operator: apiKey('operator', ['fastly', 'backoffice', 'diagnostics', 'conformance'], ['fastly', 'backoffice']),
@@ -16,7 +17,7 @@ export async function startSecureStack() {
   const audience = 'http://mcp.test.example/mcp';
   const as = authorizationServer({ issuer: ISSUER, audience });
   const stack = await startStack({
-    config: { auth: 'api_key,oauth', oauth_issuer: ISSUER, oauth_audience: audience, oauth_jwks: as.jwks },
+    config: { auth: 'api_key,oauth', oauth_issuer: ISSUER, oauth_audience: audience, oauth_jwks: as.jwks, ...config },
     env: { MCP_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.entry)) },
   });
   return { stack, keys, as, audience };
