@@ -2,8 +2,9 @@
 # Installs whatever the build, the local stack and the tests need, skipping what is
 # already there: the pinned Rust toolchain and its wasm target, Viceroy (a ~23 minute
 # build, done once per machine), Pushpin (Debian's package, the local stand-in for
-# Fanout, with condure and zurl), and the npm packages pinned in tests/package-lock.json
-# (Fastly CLI, Node 22, the MCP clients and the conformance suite).
+# Fanout, with condure and zurl), Chromium (Debian's package, for the browser test), and
+# the npm packages pinned in tests/package-lock.json (Fastly CLI, Node 22, the MCP
+# clients and the conformance suite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -22,13 +23,28 @@ if ! "${VICEROY}" --version 2>/dev/null | grep -q "${VICEROY_VERSION}"; then
   cargo "+${TOOLCHAIN}" install viceroy --version "${VICEROY_VERSION}" --locked
 fi
 
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+APT_UPDATED=""
+apt_install() {
+  if [ -z "${APT_UPDATED}" ]; then
+    $SUDO apt-get update
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "$@"
+}
+
 if ! command -v pushpin >/dev/null 2>&1 || ! command -v condure >/dev/null 2>&1 \
   || ! command -v zurl >/dev/null 2>&1; then
   echo "setup: installing Pushpin (apt-get; the local stand-in for Fanout)"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y pushpin
+  apt_install pushpin
+fi
+
+# The browser of tests/cors.test.mjs (driven over the DevTools protocol; no browser
+# download from anywhere else).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing Chromium (apt-get; the browser of tests/cors.test.mjs)"
+  apt_install chromium
 fi
 
 if [ ! -x tests/node_modules/.bin/fastly ] || [ ! -x "${NODE}" ] \

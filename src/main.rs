@@ -10,7 +10,9 @@ fn main() {
     use mcp_edge::router::{route, Route};
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
     use mcp_edge::transport::session::LazySessions;
-    use mcp_edge::transport::{connection::ClientConnection, envelope, streamable_http, Endpoint};
+    use mcp_edge::transport::{
+        connection::ClientConnection, envelope, origin, streamable_http, Endpoint,
+    };
     use mcp_edge::{mcp::server::Server, service};
 
     // 1. The request, this deployment's settings and tool sets, where it lives.
@@ -24,7 +26,30 @@ fn main() {
     let scopes = service::scopes_supported(&config, &http_sets);
     let mut client = edge::client::Client::default();
 
-    // 2. Who is calling. CORS preflights carry no credentials and are answered before
+    // 2. Host and Origin, first on every MCP route: a refused one is 403 whatever the
+    //    credentials (2025-11-25), and an allowed cross-origin caller gets the CORS
+    //    headers on every response, whatever its status (a browser then reads a 401's
+    //    challenge, a 429's Retry-After). Fanout's callback on /sse is proven by its
+    //    Grip-Sig, not its Host; the client's Origin was checked before the hand-off and
+    //    is reflected on the stream.
+    if matches!(
+        route,
+        Route::StreamableHttp | Route::LegacySse | Route::LegacyMessages
+    ) {
+        let origin = request.header("origin");
+        match origin::check(&config, Some(host.as_str()), origin) {
+            Ok(cors) => client.cors = cors,
+            Err(_) if route == Route::LegacySse && grip_sig_valid(&config, &request) => {
+                client.cors = origin::reflect(&config, &host, origin);
+            }
+            Err(reason) => {
+                client.respond(envelope::refusal(http::StatusCode::FORBIDDEN, None, reason));
+                return log.finish(None, None, None, client.status);
+            }
+        }
+    }
+
+    // 3. Who is calling. CORS preflights carry no credentials and are answered before
     //    any limit; metadata and unknown paths need nobody; everything else
     //    authenticates. What comes without valid credentials is limited by address.
     let (rps, preflight) = (
@@ -85,7 +110,7 @@ fn main() {
         return log.finish(Some(&principal.name), None, None, client.status);
     }
 
-    // 3. What this caller may use, and the dispatcher that serves it; tools reach the
+    // 4. What this caller may use, and the dispatcher that serves it; tools reach the
     //    API through backend `api` with the server's credentials, never the caller's.
     let api = edge::upstream::ApiBackend::new(&config.api_host);
     let catalog = service::catalog(&config, &http_sets, &principal);
@@ -107,7 +132,7 @@ fn main() {
         resource: &resource,
     };
 
-    // 4. The transport: Streamable HTTP, or legacy SSE held by Fanout.
+    // 5. The transport: Streamable HTTP, or legacy SSE held by Fanout.
     match route {
         Route::LegacySse => {
             let grip = edge::fanout::grip_verifier(&config);
@@ -127,10 +152,22 @@ fn main() {
         _ => streamable_http::serve(&request.head, &endpoint, &mut client),
     }
 
-    // 5. One log line: who, what, outcome, time; never credentials or arguments.
+    // 6. One log line: who, what, outcome, time; never credentials or arguments.
     let trace = server.trace.borrow();
     let (method, tool) = (trace.method.as_deref(), trace.tool.as_deref());
     log.finish(Some(&principal.name), method, tool, client.status);
+}
+
+/// Whether a request carries a valid Grip-Sig (only asked when its Host or Origin is
+/// refused: Fanout's callback may come back under another Host).
+#[cfg(target_arch = "wasm32")]
+fn grip_sig_valid(
+    config: &mcp_edge::config::Config,
+    request: &edge::request::ClientRequest,
+) -> bool {
+    request
+        .header("grip-sig")
+        .is_some_and(|sig| edge::fanout::grip_verifier(config).verify(sig).is_ok())
 }
 
 /// The service only runs on Fastly Compute (wasm32-wasip1); the host build exists so the

@@ -5,7 +5,7 @@
 //! lazy header map only to copy it into a handle at send time (see `edge::request`).
 
 use fastly::handle::{BodyHandle, ResponseHandle, StreamingBodyHandle};
-use mcp_edge::transport::connection::ClientConnection;
+use mcp_edge::transport::{connection::ClientConnection, origin};
 use std::io::Write;
 
 #[derive(Default)]
@@ -13,6 +13,17 @@ pub struct Client {
     stream: Option<StreamingBodyHandle>,
     /// The status sent, for the request log (0 until something is sent).
     pub status: u16,
+    /// An allowed cross-origin caller's Origin: every response, whatever its status,
+    /// carries the CORS headers (a browser sees nothing of a response without them).
+    pub cors: Option<String>,
+}
+
+impl Client {
+    fn with_cors(&self, headers: &mut http::HeaderMap) {
+        if let Some(allowed) = &self.cors {
+            origin::cors_headers(headers, allowed);
+        }
+    }
 }
 
 fn to_fastly<B>(response: http::Response<B>) -> (ResponseHandle, B) {
@@ -26,7 +37,8 @@ fn to_fastly<B>(response: http::Response<B>) -> (ResponseHandle, B) {
 }
 
 impl ClientConnection for Client {
-    fn respond(&mut self, response: http::Response<Vec<u8>>) {
+    fn respond(&mut self, mut response: http::Response<Vec<u8>>) {
+        self.with_cors(response.headers_mut());
         self.status = response.status().as_u16();
         let (out, body) = to_fastly(response);
         let mut handle = BodyHandle::new();
@@ -37,7 +49,8 @@ impl ClientConnection for Client {
         out.send_to_client(handle);
     }
 
-    fn start_stream(&mut self, head: http::Response<()>) {
+    fn start_stream(&mut self, mut head: http::Response<()>) {
+        self.with_cors(head.headers_mut());
         self.status = head.status().as_u16();
         let (out, ()) = to_fastly(head);
         self.stream = Some(out.stream_to_client(BodyHandle::new()));

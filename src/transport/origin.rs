@@ -10,8 +10,9 @@ const LOOPBACK: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
 /// Headers a browser client may send (preflight Access-Control-Allow-Headers).
 const ALLOW_HEADERS: &str =
     "Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID";
-/// Headers a browser client may read.
-const EXPOSE_HEADERS: &str = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate";
+/// Headers a browser client may read: the session, the version, a 401's or 403's
+/// challenge, a 429's wait.
+const EXPOSE_HEADERS: &str = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate, Retry-After";
 const ALLOW_METHODS: &str = "GET, POST, DELETE, OPTIONS";
 
 /// Checks Host and Origin. `Ok(Some(origin))` means a cross-origin browser request that
@@ -28,21 +29,31 @@ pub fn check(
     let Some(origin) = origin else {
         return Ok(None);
     };
+    allowed_origin(config, host.as_deref(), origin)
+        .map(Some)
+        .ok_or("Forbidden: this Origin is not allowed")
+}
+
+/// The Origin to reflect in CORS headers when it is allowed, whatever the Host: for
+/// Fanout's callback on `/sse`, whose Grip-Sig (not its Host) proves where it came from.
+pub fn reflect(config: &Config, host: &str, origin: Option<&str>) -> Option<String> {
+    let host = host.trim().to_ascii_lowercase();
+    allowed_origin(config, Some(host.as_str()), origin?)
+}
+
+/// Same-origin, listed, or loopback in local mode.
+fn allowed_origin(config: &Config, host: Option<&str>, origin: &str) -> Option<String> {
     let origin = origin.trim().to_ascii_lowercase();
     let authority = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
-    let same_origin = authority.is_some() && authority == host.as_deref();
+    let same_origin = authority.is_some() && authority == host;
     let listed = config
         .allowed_origins
         .iter()
         .any(|allowed| allowed == "*" || *allowed == origin);
     let local = config.mode == Mode::Local && authority.is_some_and(is_loopback);
-    if same_origin || listed || local {
-        Ok(Some(origin))
-    } else {
-        Err("Forbidden: this Origin is not allowed")
-    }
+    (same_origin || listed || local).then_some(origin)
 }
 
 fn host_allowed(config: &Config, host: Option<&str>) -> bool {
@@ -84,7 +95,7 @@ fn is_loopback(authority: &str) -> bool {
     LOOPBACK.contains(&strip_port(authority))
 }
 
-/// CORS headers for an allowed cross-origin response.
+/// CORS headers for a response to an allowed cross-origin request, whatever its status.
 pub fn cors_headers(headers: &mut HeaderMap, origin: &str) {
     if let Ok(value) = HeaderValue::from_str(origin) {
         headers.insert(http::header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
@@ -169,5 +180,51 @@ mod tests {
         assert!(check(&c, host, Some("https://app.example.com")).is_ok());
         assert!(check(&c, host, Some("http://localhost:6274")).is_err());
         assert!(check(&c, host, Some("null")).is_err());
+    }
+
+    #[test]
+    fn reflect_ignores_the_host_but_not_the_origin() {
+        let c = config(
+            Mode::Production,
+            &["mcp.example.com"],
+            &["https://app.example.com"],
+        );
+        // Fanout's callback may arrive under another Host: a listed Origin is still
+        // reflected, an unlisted one never.
+        let listed = Some("https://app.example.com");
+        assert!(check(&c, Some("origin.internal"), listed).is_err());
+        assert_eq!(
+            reflect(&c, "origin.internal", listed),
+            Some("https://app.example.com".into())
+        );
+        assert_eq!(
+            reflect(&c, "origin.internal", Some("https://evil.example")),
+            None
+        );
+        assert_eq!(reflect(&c, "origin.internal", None), None);
+        assert_eq!(
+            reflect(&c, "MCP.example.com", Some("https://mcp.example.com")),
+            Some("https://mcp.example.com".into())
+        );
+    }
+
+    #[test]
+    fn cors_headers_expose_the_challenge_the_session_and_the_wait() {
+        let mut headers = HeaderMap::new();
+        cors_headers(&mut headers, "http://app.test:8080");
+        assert_eq!(
+            headers["access-control-allow-origin"],
+            "http://app.test:8080"
+        );
+        assert_eq!(headers["vary"], "Origin");
+        let exposed = headers["access-control-expose-headers"].to_str().unwrap();
+        for name in [
+            "WWW-Authenticate",
+            "Mcp-Session-Id",
+            "MCP-Protocol-Version",
+            "Retry-After",
+        ] {
+            assert!(exposed.contains(name), "{name} not in {exposed}");
+        }
     }
 }

@@ -5,7 +5,8 @@ import { apiKey, authorizationServer } from './tokens.mjs';
 
 export const ISSUER = 'https://auth.test.example';
 
-export async function startSecureStack() {
+/** `config`: more Config Store settings (e.g. { allowed_origins: '...' }). */
+export async function startSecureStack({ config = {} } = {}) {
   const keys = {
     reader: apiKey('reader', ['fastly']),
     operator: apiKey('operator', ['fastly', 'backoffice', 'diagnostics', 'conformance'], ['fastly', 'backoffice']),
@@ -19,7 +20,7 @@ export async function startSecureStack() {
   const audience = 'http://mcp.test.example/mcp';
   const as = authorizationServer({ issuer: ISSUER, audience });
   const stack = await startStack({
-    config: ({ base }) => ({ auth: 'api_key,oauth', oauth_issuer: ISSUER, oauth_audience: audience, oauth_resource_base: base, oauth_jwks: as.jwks }),
+    config: ({ base }) => ({ auth: 'api_key,oauth', oauth_issuer: ISSUER, oauth_audience: audience, oauth_resource_base: base, oauth_jwks: as.jwks, ...config }),
     env: { MCP_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.entry)) },
   });
   return { stack, keys, as, audience };
