@@ -34,7 +34,7 @@ fn main() {
     //    is reflected on the stream.
     if matches!(
         route,
-        Route::StreamableHttp | Route::LegacySse | Route::LegacyMessages
+        Route::StreamableHttp(_) | Route::LegacySse | Route::LegacyMessages
     ) {
         let origin = request.header("origin");
         match origin::check(&config, Some(host.as_str()), origin) {
