@@ -5,7 +5,8 @@ import { apiKey, authorizationServer } from './tokens.mjs';
 
 export const ISSUER = 'https://auth.test.example';
 
-export async function startSecureStack() {
+/** extraArgs: more `viceroy serve` arguments (e.g. ['-v']). */
+export async function startSecureStack({ extraArgs = [] } = {}) {
   const keys = {
     reader: apiKey('reader', ['fastly']),
     operator: apiKey('operator', ['fastly', 'backoffice', 'diagnostics', 'conformance'], ['fastly', 'backoffice']),
@@ -16,6 +17,7 @@ export async function startSecureStack() {
   const audience = 'http://mcp.test.example/mcp';
   const as = authorizationServer({ issuer: ISSUER, audience });
   const stack = await startStack({
+    extraArgs,
     config: { auth: 'api_key,oauth', oauth_issuer: ISSUER, oauth_audience: audience, oauth_jwks: as.jwks },
     env: { MCP_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.entry)) },
   });
