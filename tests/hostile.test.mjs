@@ -1,15 +1,24 @@
 // The hostile-input suite: hundreds of malformed, oversized, forged and cross-session
 // requests against the wasm under Viceroy with authentication on. Each must get the
 // right status and JSON-RPC error; nothing may trap, answer 5xx, or leak a secret.
+//
+// Hostile clients also hang up: the raw-socket requests half-close (send, then FIN)
+// without waiting for the answer. Viceroy 0.22 then sometimes panics on the host side
+// (hyper drops the response channel; the guest's send finds it gone: downstream.rs:72
+// "response receiver is open"). That is Viceroy's panic, not the guest's: the summary
+// tells the two apart by their source (tests/lib/viceroy-log.mjs), fails on any guest
+// trap or unclassified panic, and notes the host panics.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { bearer, startSecureStack } from './lib/secure-stack.mjs';
+import { describeHostPanics, settleAndStop } from './lib/viceroy-log.mjs';
 
 let s;
 const seen = []; // every exchange: { name, status, body }
-before(async () => { s = await startSecureStack(); });
+// -v: Viceroy logs each guest run's start and end, which the summary waits on.
+before(async () => { s = await startSecureStack({ extraArgs: ['-v'] }); });
 after(async () => { await s?.stack.stop(); });
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
@@ -37,24 +46,30 @@ function send({ method = 'POST', path = '/mcp', headers = {}, body, auth = true 
   });
 }
 
-/** Raw bytes on a socket (for what node:http refuses to send, e.g. CR/LF in headers). */
+/**
+ * Raw bytes on a socket (for what node:http refuses to send, e.g. CR/LF in headers), then
+ * a hang-up: the socket is half-closed at once, as a hostile client does. Resolves
+ * { status, body } when the server closes the connection (status 0: closed without an
+ * answer); a server that neither answers nor closes within 10 s is a hang, reported as
+ * status 'hang' (which no assertion accepts).
+ */
 function raw(bytes) {
   return new Promise((resolve) => {
     const socket = connect(s.stack.port, '127.0.0.1');
     const chunks = [];
+    let hung = false;
     socket.on('data', (c) => chunks.push(c));
-    socket.on('error', () => resolve({ status: 0, body: '' }));
+    socket.on('error', () => {});
     socket.on('close', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      const status = hung ? 'hang' : Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
       resolve({ status, body: text });
     });
-    socket.setTimeout(5000, () => socket.destroy());
-    // Not end(): a half-closed socket lets Viceroy drop the response channel while the
-    // guest still answers, and Viceroy 0.22 then panics on the host side (downstream.rs
-    // "response receiver is open"), failing the no-panic check at random. Requests carry
-    // `Connection: close` instead, so the server ends the connection after answering.
-    socket.write(bytes);
+    socket.setTimeout(10_000, () => {
+      hung = true;
+      socket.destroy();
+    });
+    socket.end(bytes);
   });
 }
 
@@ -231,7 +246,7 @@ test('wrong HTTP methods, content types, accept headers and versions', async () 
 
 test('CR/LF and control characters in headers and ids', async () => {
   for (const [i, header] of ['X-A: a\rb', 'X-A: a\nX-B: b', 'Authorization: Bearer a\r\n b', 'Mcp-Session-Id: a\u0000b'].entries()) {
-    const bytes = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${header}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`;
+    const bytes = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${header}\r\nContent-Length: 2\r\n\r\n{}`;
     const res = await raw(bytes);
     seen.push({ name: `raw header #${i}`, status: res.status, body: res.body });
     assert.ok(res.status === 0 || (res.status >= 400 && res.status < 500), `raw header #${i}: ${res.status}`);
@@ -282,10 +297,17 @@ test('forged Grip-Sig and cross-session /messages', async () => {
   await reader.cancel();
 });
 
-test('summary: nothing trapped, nothing 5xx, no secret in any body or log', async () => {
-  await new Promise((r) => setTimeout(r, 300));
+test('summary: nothing trapped, nothing 5xx, no secret in any body or log', async (t) => {
+  // Every guest run has ended and all of Viceroy's output is read (the stack is stopped).
+  const { hostPanics, guestTraps, unclassifiedPanics } = await settleAndStop(s.stack);
   const logs = s.stack.logs.join('');
-  assert.doesNotMatch(logs, /panicked|wasm trap|RuntimeError|unreachable executed/i);
+  assert.deepEqual(guestTraps, [], 'guest traps');
+  assert.deepEqual(unclassifiedPanics, [], 'panics that are not Viceroy\'s own');
+  for (const note of describeHostPanics(hostPanics)) {
+    const text = `note: Viceroy host panic (not the guest; a hostile client hung up): ${note}`;
+    t.diagnostic(text);
+    console.log(text);
+  }
   const byClass = {};
   for (const { status } of seen) byClass[status === 0 ? 'closed' : `${String(status)[0]}xx`] = (byClass[status === 0 ? 'closed' : `${String(status)[0]}xx`] ?? 0) + 1;
   const byStatus = {};
@@ -307,5 +329,5 @@ test('summary: nothing trapped, nothing 5xx, no secret in any body or log', asyn
     leaks += inBodies + inLogs;
     assert.equal(inBodies + inLogs, 0, `${name} leaked`);
   }
-  console.log(`hostile: 0 traps, ${leaks} leaks of ${Object.keys(secrets).length} secrets checked in ${seen.length} bodies and ${logs.length} bytes of logs`);
+  console.log(`hostile: 0 traps, ${hostPanics.length} Viceroy host panics, ${leaks} leaks of ${Object.keys(secrets).length} secrets checked in ${seen.length} bodies and ${logs.length} bytes of logs`);
 });

@@ -4,31 +4,13 @@
 // string, missing fields) must come back as an isError result the client can show, not as
 // a result the client rejects.
 //
-// The api double always answers in full, so for crew ids c-9201..c-9204 this file has the
-// double's HTTP server (in this process) answer the back-office requests itself.
+// The api double's back office answers such bodies for crew ids c-9201..c-9204 (its odd
+// 2xx fixtures, local/api-double/backoffice.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startStack } from './lib/stack.mjs';
-
-const ODD_ANSWERS = {
-  'POST /backoffice/v1/crew/c-9201/hours': [201, null, ''],
-  'POST /backoffice/v1/crew/c-9202/hours': [200, 'text/html', '<html>saved</html>'],
-  'GET /backoffice/v1/crew/c-9203/role': [200, 'application/json', '"Stage Manager"'],
-  'GET /backoffice/v1/crew/c-9204/role': [200, 'application/json', '{"crew_id":"c-9204"}'],
-};
-const emit = http.Server.prototype.emit;
-http.Server.prototype.emit = function intercept(event, req, res) {
-  const odd = event === 'request' && ODD_ANSWERS[`${req.method} ${req.url.split('?')[0]}`];
-  if (!odd) return emit.apply(this, arguments);
-  const [status, type, body] = odd;
-  req.resume();
-  res.writeHead(status, type ? { 'content-type': type } : {});
-  res.end(body);
-  return true;
-};
 
 let stack;
 let client;
@@ -45,7 +27,6 @@ before(async () => {
 after(async () => {
   await client?.close();
   await stack?.stop();
-  http.Server.prototype.emit = emit;
 });
 
 const hours = (crew) => ({ name: 'backoffice_register_hours', arguments: { crew_id: crew, date: '2025-09-01', hours: 7.5 } });

@@ -12,9 +12,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ROOT, post } from './lib/stack.mjs';
 import { ISSUER, bearer, startSecureStack } from './lib/secure-stack.mjs';
+import { settle } from './lib/viceroy-log.mjs';
 
 let s;
-before(async () => { s = await startSecureStack(); });
+// -v: Viceroy logs each guest run's start and end (tests/lib/viceroy-log.mjs settle()).
+before(async () => { s = await startSecureStack({ extraArgs: ['-v'] }); });
 after(async () => { await s?.stack.stop(); });
 
 const ping = { jsonrpc: '2.0', id: 1, method: 'ping' };
@@ -245,11 +247,14 @@ test('mcp-remote with an API key header works end to end (LibreChat with auth)',
 });
 
 test('one structured log line per request, without secrets', async () => {
+  // Earlier tests made the same call; their lines must all be in before this one's is
+  // told apart by counting (a line comes through Viceroy's stdout after the response).
+  const mine = (logs) => logs.filter((l) => l.includes('"request_id"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))))
+    .filter((e) => e.tool === 'fastly_get_service' && e.principal === 'reader');
+  await settle(s.stack);
+  const earlier = mine(s.stack.logs).length;
   await post(s.stack.mcp, call('fastly_get_service', { service_id: SHOP }, 99), bearer(s.keys.reader.key));
-  await new Promise((r) => setTimeout(r, 200));
-  const lines = s.stack.logs.join('').split('\n').filter((l) => l.includes('"request_id"'));
-  const entry = lines.map((l) => JSON.parse(l.slice(l.indexOf('{')))).find((e) => e.tool === 'fastly_get_service' && e.principal === 'reader');
-  assert.ok(entry, lines.slice(-5).join('\n'));
+  const entry = await s.stack.waitForLog((logs) => mine(logs)[earlier], { what: 'the request log line of this fastly_get_service call' });
   assert.equal(entry.mcp_method, 'tools/call');
   assert.equal(entry.status, 200);
   assert.equal(typeof entry.duration_ms, 'number');

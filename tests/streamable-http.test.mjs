@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { post, startStack } from './lib/stack.mjs';
+import { sseBlocks, sseEvent } from './lib/sse.mjs';
+import { MCP_HEADERS, post, startStack } from './lib/stack.mjs';
 
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
@@ -137,7 +138,34 @@ test('every structured result also carries its JSON as text (diagnostics_payload
   assert.ok(json.some((v) => JSON.stringify(v) === JSON.stringify(result.structuredContent)), JSON.stringify(result.content.slice(1)));
 });
 
-test('progress notifications stream before the result', async () => {
+test('progress notifications stream before the result: the raw stream', async () => {
+  // What the service sent, read off the wire: one SSE event per notification, in order,
+  // then the result, then the end of the stream.
+  const res = await fetch(stack.mcp, {
+    method: 'POST',
+    headers: { ...MCP_HEADERS, 'mcp-session-id': transport.sessionId, 'mcp-protocol-version': transport.protocolVersion },
+    body: JSON.stringify({
+      jsonrpc: '2.0', id: 'progress-raw', method: 'tools/call',
+      params: { name: 'test_tool_with_progress', arguments: {}, _meta: { progressToken: 'tok-7' } },
+    }),
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/event-stream/);
+  const events = sseBlocks(await res.text()).map(sseEvent);
+  assert.deepEqual(events.map((e) => [e.comment, e.event]), Array(4).fill([false, 'message']));
+  assert.deepEqual(events.map((e) => JSON.parse(e.data)), [
+    ...[0, 50, 100].map((progress) => ({
+      jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'tok-7', progress, total: 100 },
+    })),
+    { jsonrpc: '2.0', id: 'progress-raw', result: { content: [{ type: 'text', text: 'Progress test completed' }] } },
+  ]);
+});
+
+test('progress notifications stream before the result: the TS SDK client', async () => {
+  // Deterministic with this transport: it hands each SSE event to the protocol layer in
+  // its own turn (one reader.read() each), so a notification's handler, queued as a
+  // microtask, runs before the next event (the result) is read, even when both came in
+  // one chunk. (Over stdio the SDK parses a whole chunk in one loop: see legacy-sse.)
   const seen = [];
   const result = await client.callTool(
     { name: 'test_tool_with_progress', arguments: {} },

@@ -22,6 +22,19 @@
 //
 // Seed: c-1001..c-1003 have one entry per weekday in September-October 2025 (hours from
 // a fixed pattern); c-1004 has none. E.g. c-1001 2025-09-01..2025-09-30: 22 days.
+//
+// Odd 2xx fixtures: four crew ids whose answers are 2xx but not in the documented shapes,
+// for clients that must cope with an API that says "ok" in another shape (e.g. tools with
+// an outputSchema; tests/output-schema.test.mjs). Auth is checked as for any crew id, the
+// request is recorded and logged (note `fixture=odd-2xx`), and the body is not validated:
+//   POST /backoffice/v1/crew/c-9201/hours  201, no Content-Type, empty body
+//   POST /backoffice/v1/crew/c-9202/hours  200 text/html `<html>saved</html>` (not JSON)
+//   GET  /backoffice/v1/crew/c-9203/role   200 application/json `"Stage Manager"` (a bare
+//                                          JSON string, not an object)
+//   GET  /backoffice/v1/crew/c-9204/role   200 application/json `{"crew_id":"c-9204"}`
+//                                          (name, role, team and since missing)
+// Their other paths (summary, and role/hours where not listed) are 404 "crew member not
+// found", as for any unknown crew id.
 import { checkBearer } from './auth.mjs';
 import { readBody, sendJson } from './http.mjs';
 
@@ -31,6 +44,13 @@ const CREW = [
   { crew_id: 'c-1003', name: 'Chen Wei', role: 'Sound Engineer', team: 'Audio', since: '2020-01-20' },
   { crew_id: 'c-1004', name: 'Dana Kowalski', role: 'Rigger', team: 'Rigging', since: '2025-10-27' },
 ];
+/** The odd 2xx fixtures (see the header): `${method} ${crew_id}/${endpoint}` -> answer. */
+const ODD_2XX = {
+  'POST c-9201/hours': { status: 201, type: null, body: '' },
+  'POST c-9202/hours': { status: 200, type: 'text/html', body: '<html>saved</html>' },
+  'GET c-9203/role': { status: 200, type: 'application/json', body: '"Stage Manager"' },
+  'GET c-9204/role': { status: 200, type: 'application/json', body: '{"crew_id":"c-9204"}' },
+};
 const PATTERN = { 'c-1001': [8, 7.5, 8, 9, 6], 'c-1002': [10, 4, 8.5, 8, 7], 'c-1003': [6, 6.5, 12, 8, 5.25] };
 const NOTES = { 3: 'Load-in', 11: 'Tech rehearsal', 17: 'Double show day', 29: 'Strike' };
 const MAX_NOTE = 500;
@@ -108,7 +128,24 @@ export function routes(ctx) {
     },
   });
 
+  const odd = (method) => ({
+    method,
+    pattern: new RegExp(`${CREW_PATH}/(?<endpoint>hours|role)$`),
+    when: (params) => `${method} ${params.crewId}/${params.endpoint}` in ODD_2XX,
+    auth,
+    async handler({ req, res, params, info }) {
+      info.reqBytes = (await readBody(req)).length;
+      const { status, type, body } = ODD_2XX[`${method} ${params.crewId}/${params.endpoint}`];
+      res.writeHead(status, { ...(type ? { 'content-type': type } : {}), 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      info.resBytes = Buffer.byteLength(body);
+      info.notes.push('fixture=odd-2xx');
+    },
+  });
+
   return [
+    odd('POST'),
+    odd('GET'),
     {
       method: 'POST',
       pattern: new RegExp(`${CREW_PATH}/hours$`),

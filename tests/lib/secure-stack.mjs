@@ -5,8 +5,11 @@ import { apiKey, authorizationServer } from './tokens.mjs';
 
 export const ISSUER = 'https://auth.test.example';
 
-/** `config`: more Config Store settings (e.g. { allowed_origins: '...' }). */
-export async function startSecureStack({ config = {} } = {}) {
+/**
+ * config: more Config Store settings (e.g. { allowed_origins: '...' });
+ * extraArgs: more `viceroy serve` arguments (e.g. ['-v']).
+ */
+export async function startSecureStack({ config = {}, extraArgs = [] } = {}) {
   const keys = {
     reader: apiKey('reader', ['fastly']),
     operator: apiKey('operator', ['fastly', 'backoffice', 'diagnostics', 'conformance'], ['fastly', 'backoffice']),
@@ -20,6 +23,7 @@ export async function startSecureStack({ config = {} } = {}) {
   const audience = 'http://mcp.test.example/mcp';
   const as = authorizationServer({ issuer: ISSUER, audience });
   const stack = await startStack({
+    extraArgs,
     config: ({ base }) => ({ auth: 'api_key,oauth', oauth_issuer: ISSUER, oauth_audience: audience, oauth_resource_base: base, oauth_jwks: as.jwks, ...config }),
     env: { MCP_API_KEYS: JSON.stringify(Object.values(keys).map((k) => k.entry)) },
   });

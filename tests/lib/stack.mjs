@@ -23,6 +23,9 @@ import { startPushpin } from '../../local/pushpin.mjs';
 
 export { freePort };
 
+/** Longest wait for Viceroy to answer after its start (a hang, not a slow start). */
+const VICEROY_START_MS = 180_000;
+
 /** Most log lines a stack keeps (the newest). */
 const MAX_LOG_LINES = 50_000;
 
@@ -72,14 +75,18 @@ const randomKey = () => randomBytes(32).toString('hex');
  *   env        more environment for Viceroy (e.g. MCP_API_KEYS for the api_keys secret)
  *   manifestPath  the fastly.toml to derive the stack's from (default: the project's)
  *   verbose    Pushpin at log level 3
+ *   wasm       the module Viceroy runs (default: env WASM, else the release build)
  * Returns { base, port, mcp, sse, pushpinHttp, pushpinPublish, apiDouble, apiPublish,
- *           serviceId, ports, secrets, manifest, dir, logs, stop }.
+ *           serviceId, ports, secrets, manifest, dir, logs, waitForLog, stop }.
  * `logs` is an array of lines (`viceroy| ...`, `pushpin| ...`, `api-double: ...`),
  * each ending in "\n", so logs.join('') is the combined log (the newest 50,000-100,000).
+ * waitForLog(condition, { timeoutMs, what }) resolves once condition(logs) is truthy
+ * (checked at once and on every new line), with that value.
  * stop() is idempotent: it kills every child (and what they started) and removes the
- * temp dir; an exit hook does the same if the process dies without calling it.
+ * temp dir; an exit hook does the same if the process dies without calling it. Once it
+ * has resolved, everything Viceroy wrote (stdout and stderr) is in `logs`.
  */
-export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, servicePublishToken, serviceGripKey, config = {}, env = {}, manifestPath, verbose = false } = {}) {
+export async function startStack({ extraArgs = [], secrets: given = {}, serviceApiToken, servicePublishToken, serviceGripKey, config = {}, env = {}, manifestPath, verbose = false, wasm } = {}) {
   const secrets = {
     sessionKey: given.sessionKey ?? process.env.MCP_SESSION_KEY ?? randomKey(),
     apiToken: given.apiToken ?? process.env.MCP_API_TOKEN ?? randomKey(),
@@ -91,7 +98,7 @@ export async function startStack({ extraArgs = [], secrets: given = {}, serviceA
   // time can race for one; such a clash is detected and the stack retried on new ports.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startStackOnce({ extraArgs, secrets, serviceApiToken, servicePublishToken, serviceGripKey, config, env, manifestPath, verbose });
+      return await startStackOnce({ extraArgs, secrets, serviceApiToken, servicePublishToken, serviceGripKey, config, env, manifestPath, verbose, wasm });
     } catch (err) {
       const clash = err.code === 'EADDRINUSE' || /Address already in use|EADDRINUSE/.test(err.message);
       if (!clash || attempt >= 3) throw err;
@@ -99,18 +106,51 @@ export async function startStack({ extraArgs = [], secrets: given = {}, serviceA
   }
 }
 
-async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePublishToken, serviceGripKey, config, env, manifestPath, verbose }) {
+async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePublishToken, serviceGripKey, config, env, manifestPath, verbose, wasm: wasmOverride }) {
   const viceroyBin = process.env.VICEROY || 'viceroy';
-  const wasm = process.env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
+  const wasm = wasmOverride || process.env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
   const serviceId = LOCAL_SERVICE_ID; // what Viceroy puts in FASTLY_SERVICE_ID
   // Bounded: a benchmark's load writes a log line per request, and a heap of hundreds of
   // thousands of lines slows (by GC) everything else in this process, the api double
   // included. Tests read far fewer lines than MAX_LOG_LINES.
   const logs = [];
+  const waiters = new Set(); // waitForLog's pending conditions, checked on every new line
   const push = (text) => {
     logs.push(text);
     if (logs.length > 2 * MAX_LOG_LINES) logs.splice(0, logs.length - MAX_LOG_LINES);
+    for (const waiter of waiters) waiter();
   };
+  // Resolves once condition(logs) is true, checked now and on every line pushed after:
+  // a test waits for the log line it needs instead of sleeping and hoping it came.
+  // timeoutMs only bounds a wait for a line that never comes (the error shows the tail).
+  function waitForLog(condition, { timeoutMs = 15_000, what = 'a log line' } = {}) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        let done;
+        try {
+          done = condition(logs);
+        } catch (err) {
+          finish();
+          reject(err);
+          return;
+        }
+        if (done) {
+          finish();
+          resolve(done);
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`waited ${timeoutMs} ms for ${what}; the log's last lines:\n${logs.slice(-40).join('')}`));
+      }, timeoutMs);
+      function finish() {
+        clearTimeout(timer);
+        waiters.delete(check);
+      }
+      waiters.add(check);
+      check();
+    });
+  }
   const logLine = (source) => (line) => push(`${source}| ${line}\n`);
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mcp-stack-'));
@@ -180,10 +220,17 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePubl
         onLine: logLine('viceroy'),
       },
     );
-    stoppers.push(() => viceroy.stop());
-    // Viceroy compiles the 5.6 MB module before it listens: seconds on an idle machine,
-    // far more on a busy 2-core one; the deadline is for a Viceroy that never comes up.
-    await waitForHttp(`${base}/mcp`, viceroy.child, () => logs.join(''), 120_000);
+    // Stopped means its output is all read too: 'close' comes after stdout and stderr
+    // have ended, so a line Viceroy wrote last (a trap, a panic) is in `logs` by then.
+    const viceroyClosed = new Promise((resolve) => viceroy.child.once('close', resolve));
+    stoppers.push(async () => {
+      await viceroy.stop();
+      if (viceroy.child.pid !== undefined) await viceroyClosed;
+    });
+    // Viceroy compiles the whole wasm before it listens: ~5 s on an idle machine, 25-30 s
+    // on a loaded 2-core one (seen while other suites ran). The wait ends when it answers
+    // (or exits); the deadline only bounds a Viceroy that hangs, far above a slow start.
+    await waitForHttp(`${base}/mcp`, viceroy.child, () => logs.join(''), VICEROY_START_MS);
     if (!portOwnedBy(viceroyPort, viceroy.child)) {
       throw Object.assign(new Error(`viceroy: port ${viceroyPort} is taken by another process`), { code: 'EADDRINUSE' });
     }
@@ -203,6 +250,7 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePubl
       manifest,
       dir,
       logs,
+      waitForLog,
       stop,
     };
   } catch (err) {
