@@ -190,9 +190,17 @@ test('the resource comes from oauth_resource_base, never from the Host header', 
   assert.equal(spoofed.status, 200);
   console.log(`metadata asked with Host: evil.example names ${JSON.parse(spoofed.text).resource}`);
   assert.equal(JSON.parse(spoofed.text).resource, `${local.base}/mcp`);
-  const challenge = await withHost(`${local.base}/mcp`, 'evil.example', { method: 'POST', body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' });
+  const ping = { method: 'POST', body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' };
+  // A foreign Host never reaches authentication on an MCP route: the Host check is first.
+  const foreign = await withHost(`${local.base}/mcp`, 'evil.example', ping);
+  assert.equal(foreign.status, 403);
+  // An allowed Host other than the base's (loopback by name): the challenge still names
+  // the configured base, not what the client sent.
+  const other = `localhost:${new URL(local.base).port}`;
+  const challenge = await withHost(`${local.base}/mcp`, other, ping);
   assert.equal(challenge.status, 401);
   assert.match(challenge.headers['www-authenticate'], new RegExp(`resource_metadata="${local.base}/\\.well-known/oauth-protected-resource/mcp"`));
+  assert.doesNotMatch(challenge.headers['www-authenticate'], /localhost/);
 });
 
 test('production: OAuth without oauth_issuer or oauth_resource_base is refused (503 and a log warning)', async () => {
