@@ -311,8 +311,10 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
     report.mcpRemote = await mcpRemoteCall(`${base}/sse`, apiKey, work);
     print(`  ${report.mcpRemote}`);
 
-    const logLine = logs.find((l) => l.startsWith('viceroy|') && /"principal":"librechat"/.test(l) && /"tool":"fastly_list_services"/.test(l));
-    expect(logLine, 'a log line for the authenticated tool call');
+    // Viceroy writes a request's log line after its response: wait for it, never sleep.
+    const findLogLine = () => logs.find((l) => l.startsWith('viceroy|') && /"principal":"librechat"/.test(l) && /"tool":"fastly_list_services"/.test(l));
+    await waitFor(async () => Boolean(findLogLine()), 30_000, 'no log line for the authenticated tool call');
+    const logLine = findLogLine();
     report.logLine = logLine.replace(/^viceroy\| /, '').replace(/^.*?(\{)/, '$1');
     print(`log line: ${report.logLine}`);
     await viceroy.stop();

@@ -7,6 +7,8 @@ source scripts/env.sh
 echo "== lint"
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
+# The edge adapter (src/edge/, main.rs) only builds for the wasm target.
+cargo clippy --quiet --release --target wasm32-wasip1 -- -D warnings
 echo "== host unit tests"
 cargo test --lib --quiet
 echo "== fuzz (60 s)"
