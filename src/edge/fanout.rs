@@ -10,7 +10,7 @@ use mcp_edge::transport::{connection::ClientConnection, envelope::refusal};
 /// Secret Store key of the local Pushpin's Grip-Sig key.
 const GRIP_KEY: &str = "grip_key";
 
-pub use mcp_edge::fanout::publish::PUBLISH_TOKEN;
+use mcp_edge::fanout::publish::PUBLISH_TOKEN;
 
 pub fn service_id() -> String {
     std::env::var("FASTLY_SERVICE_ID").unwrap_or_default()
