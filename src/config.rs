@@ -191,7 +191,7 @@ impl Config {
                 batch: number(get("max_batch"), defaults.limits.batch, 1),
             },
             page_size: number(get("page_size"), defaults.page_size, 1),
-            session_ttl_seconds: number(get("session_ttl_seconds"), 24 * 3600, 60) as u64,
+            session_ttl_seconds: number(get("session_ttl_seconds"), 24 * 3600, 10) as u64,
             grip_sig: match (legacy_get("grip_sig").as_deref().map(str::trim), mode) {
                 (Some("fanout"), _) => GripSig::Fanout,
                 (Some("shared-key"), _) | (None, Mode::Local) => GripSig::SharedKey,

@@ -133,8 +133,7 @@ test('large results arrive intact and in order (10 KB, 200 KB)', async () => {
     const text = result.content[0].text;
     assert.equal(text.length, bytes);
     assert.equal(text, payload(bytes), 'content differs: parts lost or out of order');
-    const publishes = Math.ceil((JSON.stringify(result).length + 40) / (32768 - 256));
-    console.log(`legacy SSE diagnostics_payload ${bytes} bytes: intact, ~${publishes} publish(es), ${ms.toFixed(1)} ms`);
+    console.log(`legacy SSE diagnostics_payload ${bytes} bytes: intact, ${ms.toFixed(1)} ms`);
   }
 });
 
@@ -148,6 +147,62 @@ test('a result over the publish budget becomes a JSON-RPC error for that id', as
       return true;
     },
   );
+  // The session still works afterwards.
+  assert.deepEqual(await client.ping(), {});
+});
+
+test('20 parallel calls on one session: no reply is ever interleaved with another', async () => {
+  // LLM clients issue parallel tool calls and mcp-remote forwards them concurrently, so
+  // replies split over several Fanout items are published while others are. Sizes differ
+  // per call (200 KB + i, 30 KB + i), so each result also proves it went to its own id.
+  const client = await connectViaMcpRemote('parallel');
+  await fetch(`${stack.apiDouble}/__double/requests`, { method: 'DELETE' });
+  const calls = [];
+  for (let i = 0; i < 20; i += 1) {
+    const kind = ['200k', '30k', 'ping', '30k'][i % 4];
+    const bytes = kind === '200k' ? 200_000 + i : 30_000 + i;
+    const started = process.hrtime.bigint();
+    const call = kind === 'ping'
+      ? client.ping({ timeout: 30_000 }).then((result) => ({ result }))
+      : client.callTool({ name: 'diagnostics_payload', arguments: { bytes } }, undefined, { timeout: 30_000 })
+        .then((result) => ({ result, bytes }));
+    calls.push(call.then((out) => ({ ...out, i, kind, ms: Number(process.hrtime.bigint() - started) / 1e6 })));
+  }
+  const started = process.hrtime.bigint();
+  const settled = await Promise.allSettled(calls);
+  const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const failed = settled.filter((s) => s.status === 'rejected');
+  const done = settled.filter((s) => s.status === 'fulfilled').map((s) => s.value);
+  let intact = 0;
+  let bytesReceived = 0;
+  for (const { result, bytes, kind, i } of done) {
+    if (kind === 'ping') {
+      assert.deepEqual(result, {}, `ping ${i}`);
+    } else {
+      const text = result.content[0].text;
+      assert.equal(text.length, bytes, `call ${i} got a reply of another size: not its own`);
+      assert.equal(text, payload(bytes), `call ${i}: content differs`);
+      bytesReceived += bytes;
+    }
+    intact += 1;
+  }
+  const kinds = (k) => settled.filter((_, i) => ['200k', '30k', 'ping', '30k'][i % 4] === k).length;
+  console.log(`legacy SSE 20 parallel calls on one session (${kinds('200k')} x 200 KB, ${kinds('30k')} x 30 KB, ${kinds('ping')} pings): `
+    + `${intact} intact, ${failed.length} failed (${[...new Set(failed.map((f) => f.reason?.message))].join('; ')}), `
+    + `${(bytesReceived / 1024).toFixed(0)} KB of results, ${totalMs.toFixed(0)} ms`);
+  // What reached the publish API: one request per reply, large ones as several items,
+  // none over Fanout's message limit.
+  const publishes = (await (await fetch(`${stack.apiDouble}/__double/requests`)).json()).requests
+    .filter((r) => r.path.endsWith('/publish/'));
+  assert.ok(publishes.every((r) => r.status === 200 && !r.bodyTruncated));
+  const items = publishes.map((r) => JSON.parse(r.body).items);
+  const largest = Math.max(...items.flat().map((item) => Buffer.byteLength(JSON.stringify(item))));
+  console.log(`  ${publishes.length} publish requests, items per request: ${items.map((i) => i.length).join(',')}; largest item ${largest} bytes`);
+  assert.equal(publishes.length, 20, 'one publish request per reply');
+  assert.ok(Math.max(...items.map((i) => i.length)) > 1, 'the 200 KB replies travel as several items');
+  assert.ok(largest < 65_536, 'every item fits Fanout\'s message limit');
+  assert.equal(failed.length, 0, 'every reply must arrive');
+  assert.equal(intact, 20);
   // The session still works afterwards.
   assert.deepEqual(await client.ping(), {});
 });

@@ -1,23 +1,38 @@
-//! Publishing to a Fanout channel: the JSON body of Fastly's publish API, and splitting a
-//! stream's bytes into publishes that each fit Fanout's message size limit.
+//! Publishing to a Fanout channel: the JSON body of Fastly's publish API, and cutting a
+//! stream's bytes into items that each fit Fanout's message size limit.
 //!
 //! An `http-stream` item's content is appended verbatim to every held stream on the
-//! channel, so one SSE event may travel in several consecutive items: the client's SSE
-//! parser sees the same bytes as if they came in one. Publishes are made one after the
-//! other, each acknowledged before the next, so they reach the channel in order.
+//! channel, so one SSE event may travel in several items: the client's SSE parser sees
+//! the same bytes as if they came in one. What must never happen is another request's
+//! item landing between two parts of one event (two POSTs of one session run at the same
+//! time on different instances): the client would see one event inside the other and
+//! lose both. So everything one flush sends goes in ONE publish request, its parts as
+//! consecutive items. The publish API takes a batch (`{"items":[...]}`), and Pushpin,
+//! which Fanout runs, handles a request's items one after the other in a single pass of
+//! its event loop before it reads another request (1.36: `engine.cpp`
+//! `controlHttpServer_requestReady` loops over the items, each goes through the
+//! sequencer, unsequenced, straight to the session's publish queue), so no other
+//! request's item can come between them. Two separate publishes have no such guarantee,
+//! and GRIP `id`/`prev-id` only reorders, it does not keep a writer's items together.
 
 use crate::upstream::{Upstream, UpstreamRequest};
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
-/// Content bytes per publish: Fanout's message limit is about 64 KB including JSON
-/// escaping, which can double a JSON reply; fastly/pubsub keeps the same margin.
-pub const MAX_PUBLISH_CONTENT: usize = 32_768 - 256;
+/// JSON-escaped content bytes per item: Fanout's message limit is about 64 KB ("Fanout's
+/// cloud service has a 64kB size limit", fastly/pushpin#47690); what counts is the item as
+/// sent, so the cut is made on the escaped length (a quote or a newline takes two bytes),
+/// leaving room for the item's envelope. Typical JSON replies fill an item with ~55 KB of
+/// content, so a 200 KB reply is 4 items, well inside Pushpin's queue of 100 per stream.
+pub const MAX_ITEM_ESCAPED: usize = 60_000;
 
-/// Most bytes one request may publish: 16 publishes, half of the 32 backend requests a
-/// Compute request may make.
-pub const MAX_STREAM_BYTES: usize = 16 * MAX_PUBLISH_CONTENT;
+/// Largest publish request body: Pushpin's `push_in_http_max_body_size` default (larger
+/// bodies are refused), which the local stack keeps. Fastly documents no body limit for
+/// its publish API; this is the limit of the software Fanout runs. It bounds what one
+/// flush, and so one reply, can carry: about 1 MB of JSON-escaped content, in one
+/// backend request where the earlier one-publish-per-part scheme needed up to 16.
+pub const MAX_PUBLISH_BODY: usize = 1_000_000;
 
 /// Why a publish failed; never carries the token or the content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,9 +42,10 @@ pub struct PublishError {
     pub reason: &'static str,
 }
 
-/// Sends one publish to a channel (the edge implements it with backend `api`).
+/// Sends one publish request (a body `stream_body` built) to the publish
+/// API; the edge implements it with backend `api`.
 pub trait Publisher {
-    fn publish(&mut self, channel: &str, content: &str) -> Result<(), PublishError>;
+    fn publish(&mut self, body: Vec<u8>) -> Result<(), PublishError>;
 }
 
 /// Publishing through Fastly's API on backend `api`:
@@ -45,7 +61,7 @@ pub struct FanoutApi<'u> {
 pub const PUBLISH_TOKEN: &str = "publish_token";
 
 impl Publisher for FanoutApi<'_> {
-    fn publish(&mut self, channel: &str, content: &str) -> Result<(), PublishError> {
+    fn publish(&mut self, body: Vec<u8>) -> Result<(), PublishError> {
         let token = self.upstream.secret(PUBLISH_TOKEN).ok_or(PublishError {
             status: None,
             reason: "no publish token configured (Secret Store mcp_secrets/publish_token)",
@@ -62,7 +78,7 @@ impl Publisher for FanoutApi<'_> {
                 (HeaderName::from_static("fastly-key"), key),
                 (CONTENT_TYPE, HeaderValue::from_static("application/json")),
             ],
-            body: Some(body(channel, content)),
+            body: Some(body),
         };
         let response = self.upstream.send(request).map_err(|_| PublishError {
             status: None,
@@ -82,56 +98,70 @@ impl Publisher for FanoutApi<'_> {
     }
 }
 
-/// The publish API body for one http-stream item.
-pub fn body(channel: &str, content: &str) -> Vec<u8> {
-    let body = json!({
-        "items": [{ "channel": channel, "formats": { "http-stream": { "content": content } } }]
-    });
-    body.to_string().into_bytes()
+/// The publish API body carrying `stream` to `channel` as consecutive http-stream items
+/// of at most `MAX_ITEM_ESCAPED` escaped bytes each, or `None` when the body would exceed
+/// `MAX_PUBLISH_BODY` (the stream must then not be sent in several requests: see the
+/// module doc).
+pub fn stream_body(channel: &str, stream: &str) -> Option<Vec<u8>> {
+    let items: Vec<Value> = chunks(stream, MAX_ITEM_ESCAPED)
+        .into_iter()
+        .map(
+            |part| json!({ "channel": channel, "formats": { "http-stream": { "content": part } } }),
+        )
+        .collect();
+    let body = json!({ "items": items }).to_string().into_bytes();
+    (body.len() <= MAX_PUBLISH_BODY).then_some(body)
 }
 
-/// Splits `stream` into pieces of at most `max` bytes, never inside a UTF-8 character.
+/// Splits `stream` into pieces whose JSON-escaped length is at most `max` bytes, never
+/// inside a UTF-8 character.
 pub fn chunks(stream: &str, max: usize) -> Vec<&str> {
+    let max = max.max(6);
     let mut out = Vec::new();
-    let mut rest = stream;
-    while !rest.is_empty() {
-        let mut end = rest.len().min(max.max(4));
-        while !rest.is_char_boundary(end) {
-            end -= 1;
+    let (mut start, mut escaped) = (0, 0);
+    for (at, c) in stream.char_indices() {
+        let cost = escaped_len(c);
+        if escaped + cost > max {
+            out.push(&stream[start..at]);
+            (start, escaped) = (at, 0);
         }
-        let (head, tail) = rest.split_at(end);
-        out.push(head);
-        rest = tail;
+        escaped += cost;
+    }
+    if start < stream.len() {
+        out.push(&stream[start..]);
     }
     out
 }
 
-/// Publishes `stream` to `channel` in order; returns how many publishes it took.
-pub fn publish_stream(
-    publisher: &mut dyn Publisher,
-    channel: &str,
-    stream: &str,
-) -> Result<usize, PublishError> {
-    let parts = chunks(stream, MAX_PUBLISH_CONTENT);
-    for part in &parts {
-        publisher.publish(channel, part)?;
+/// Bytes `c` takes inside a JSON string as serde_json writes it.
+fn escaped_len(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+        c if (c as u32) < 0x20 => 6,
+        c => c.len_utf8(),
     }
-    Ok(parts.len())
+}
+
+/// The (channel, http-stream format) of each item of a publish body, in order.
+#[cfg(test)]
+pub fn items_of(body: &[u8]) -> Vec<(String, Value)> {
+    let body: Value = serde_json::from_slice(body).unwrap();
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            (
+                item["channel"].as_str().unwrap().to_string(),
+                item["formats"]["http-stream"].clone(),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Default)]
-    struct Recorder(Vec<(String, String)>);
-
-    impl Publisher for Recorder {
-        fn publish(&mut self, channel: &str, content: &str) -> Result<(), PublishError> {
-            self.0.push((channel.into(), content.into()));
-            Ok(())
-        }
-    }
 
     #[test]
     fn chunks_respect_the_limit_and_utf8() {
@@ -140,26 +170,41 @@ mod tests {
         assert!(parts.iter().all(|p| p.len() <= 7));
         assert_eq!(parts.concat(), text);
         assert!(chunks("", 10).is_empty());
+        // Escaped length counts: a quote is two bytes, a control character six.
+        assert_eq!(chunks("\"\"\"\"", 6), vec!["\"\"\"", "\""]);
+        assert_eq!(chunks("a\u{1}b", 7), vec!["a\u{1}", "b"]);
     }
 
     #[test]
-    fn large_streams_split_in_order() {
+    fn a_large_stream_is_one_request_of_consecutive_items() {
         let stream = format!("event: message\ndata: {}\n\n", "x".repeat(200 * 1024));
-        let mut recorder = Recorder::default();
-        let count = publish_stream(&mut recorder, "c", &stream).unwrap();
-        assert_eq!(count, stream.len().div_ceil(MAX_PUBLISH_CONTENT));
-        assert_eq!(count, recorder.0.len());
-        let joined: String = recorder.0.iter().map(|(_, c)| c.as_str()).collect();
-        assert_eq!(joined, stream);
-        assert!(recorder
-            .0
+        let body = stream_body("c", &stream).unwrap();
+        let items = items_of(&body);
+        // The two newlines of the framing escape to four bytes.
+        assert_eq!(items.len(), (stream.len() + 4).div_ceil(MAX_ITEM_ESCAPED));
+        let joined: String = items
             .iter()
-            .all(|(ch, c)| ch == "c" && c.len() <= MAX_PUBLISH_CONTENT));
+            .map(|(_, f)| f["content"].as_str().unwrap())
+            .collect();
+        assert_eq!(joined, stream);
+        assert!(items
+            .iter()
+            .all(|(ch, f)| ch == "c" && f["content"].as_str().unwrap().len() <= MAX_ITEM_ESCAPED));
+    }
+
+    #[test]
+    fn a_stream_over_the_body_limit_is_refused_whole() {
+        assert!(stream_body("c", &"x".repeat(MAX_PUBLISH_BODY)).is_none());
+        // JSON escaping counts: quotes double in the body.
+        let quotes = "\"".repeat(MAX_PUBLISH_BODY / 2);
+        assert!(stream_body("c", &quotes).is_none());
+        assert!(stream_body("c", &"x".repeat(MAX_PUBLISH_BODY - 4096)).is_some());
     }
 
     #[test]
     fn body_is_the_publish_api_shape() {
-        let body: serde_json::Value = serde_json::from_slice(&body("ch", "event: x\n\n")).unwrap();
+        let body: Value =
+            serde_json::from_slice(&stream_body("ch", "event: x\n\n").unwrap()).unwrap();
         assert_eq!(body["items"][0]["channel"], "ch");
         assert_eq!(
             body["items"][0]["formats"]["http-stream"]["content"],
@@ -168,8 +213,21 @@ mod tests {
     }
 
     #[test]
-    fn a_worst_case_part_fits_fanouts_limit_after_escaping() {
-        let part = "\"".repeat(MAX_PUBLISH_CONTENT);
-        assert!(body("mcp-0123456789abcdef0123456789abcdef", &part).len() < 65_536);
+    fn every_item_fits_fanouts_limit_after_escaping() {
+        for text in ["\"", "\n", "\u{1}", "x", "é", "😀", "a\"\u{2}"] {
+            let stream = text.repeat(150_000 / text.len());
+            let body = stream_body("mcp-0123456789abcdef0123456789abcdef", &stream).unwrap();
+            let body: Value = serde_json::from_slice(&body).unwrap();
+            let items = body["items"].as_array().unwrap();
+            for (n, item) in items.iter().enumerate() {
+                let size = item.to_string().len();
+                assert!(size < 65_536, "{text:?}: item of {size} bytes");
+                let last = n + 1 == items.len();
+                assert!(
+                    last || size > 59_000,
+                    "{text:?}: items filled ({size} bytes)"
+                );
+            }
+        }
     }
 }

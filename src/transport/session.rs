@@ -15,7 +15,9 @@ type HmacSha256 = Hmac<Sha256>;
 pub enum Kind {
     /// Mcp-Session-Id on Streamable HTTP; the label is the negotiated protocol version.
     StreamableHttp,
-    /// sessionId of the legacy HTTP+SSE transport; the label is unused ("sse").
+    /// sessionId of the legacy HTTP+SSE transport; the label is the principal's id (every
+    /// POST must come from the principal that opened the stream). It never expires by
+    /// age: see `Sessions::verify`.
     LegacySse,
 }
 
@@ -32,7 +34,7 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub issued_at: u64,
-    /// The negotiated protocol version (Streamable HTTP) or "sse".
+    /// The negotiated protocol version (Streamable HTTP) or the principal's id (legacy).
     pub label: String,
     /// 128 random bits, hex: unique per session (the legacy transport's channel name).
     pub nonce: String,
@@ -67,7 +69,7 @@ pub struct Sessions {
     pub now: u64,
     /// Random bits for an id issued by this request.
     pub nonce: [u8; 16],
-    /// How long an id stays valid.
+    /// How long a Streamable HTTP id stays valid.
     pub ttl_seconds: u64,
 }
 
@@ -98,6 +100,17 @@ impl Sessions {
     }
 
     /// The session, if `id` was issued with this key for this kind and has not expired.
+    ///
+    /// Legacy SSE ids do not expire by age. A Streamable HTTP client that gets 404 for an
+    /// expired id starts a new session, as the spec requires; a legacy client learns its
+    /// endpoint once, on a stream that Fanout keeps open for as long as the client stays,
+    /// and has no way to learn that the endpoint died: every POST would get 404 while the
+    /// stream looked healthy. Nothing stateless can end that stream at the right time on
+    /// Fanout (GRIP's timed `Grip-Link` is Pushpin's, re-armed by every message, and
+    /// Fastly's docs do not list it), so the session lives as long as its stream. The
+    /// lifetime bought little: the id is bound to its principal, and every POST must
+    /// authenticate as that principal, so a leaked id grants nothing its owner's
+    /// credentials do not. Rotating the session key still ends every session.
     pub fn verify(&self, kind: Kind, id: &str) -> Option<Session> {
         let (claims, mac_hex) = id.rsplit_once('.')?;
         let mac = hex::decode(mac_hex)?;
@@ -114,7 +127,7 @@ impl Sessions {
         };
         let issued_at = u64::from_str_radix(issued, 16).ok()?;
         let live = issued_at <= self.now.saturating_add(60)
-            && self.now.saturating_sub(issued_at) <= self.ttl_seconds;
+            && (kind == Kind::LegacySse || self.now.saturating_sub(issued_at) <= self.ttl_seconds);
         (tag == kind.tag() && live).then(|| Session {
             issued_at,
             label: label.to_string(),
@@ -169,6 +182,17 @@ mod tests {
             None,
             "issued in the future"
         );
+    }
+
+    #[test]
+    fn legacy_ids_outlive_the_ttl() {
+        let id = sessions(1000).issue(Kind::LegacySse, "principal");
+        let much_later = sessions(1000 + 365 * 24 * 3600);
+        assert_eq!(
+            much_later.verify(Kind::LegacySse, &id).map(|s| s.label),
+            Some("principal".to_string())
+        );
+        assert_eq!(sessions(0).verify(Kind::LegacySse, &id), None, "future");
     }
 
     #[test]
