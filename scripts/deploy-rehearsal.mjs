@@ -88,6 +88,7 @@ function publishAnswers({ secrets, hosts }) {
       anyOrder: [
         [{ prompt: /backend called 'self'[^]*Hostname or IP address: \[127\.0\.0\.1\] $/, answer: () => domain }, { prompt: /Port: \[443\] $/, answer: '' }],
         [{ prompt: /backend called 'api'[^]*Hostname or IP address: \[api\.fastly\.com\] $/, answer: '' }, { prompt: /Port: \[443\] $/, answer: '' }],
+        [{ prompt: /backend called 'backoffice'[^]*Hostname or IP address: \[backoffice\.example\.com\] $/, answer: '' }, { prompt: /Port: \[443\] $/, answer: '' }],
       ],
     },
     { prompt: /config store key called 'tool_sets'[^]*Value: \[fastly\] $/, answer: '' },
@@ -258,6 +259,7 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
     const domain = active.domains[0];
     expect(backend('self')?.address === domain && backend('self').port === 443 && backend('self').use_ssl && backend('self').override_host === domain, 'backend self: the service domain, 443, TLS, host override');
     expect(backend('api')?.address === 'api.fastly.com' && backend('api').use_ssl, 'backend api: api.fastly.com over TLS');
+    expect(backend('backoffice')?.address === 'backoffice.example.com' && backend('backoffice').use_ssl, 'backend backoffice: its placeholder, over TLS');
     expect(live.products.fanout?.enabled, 'Fanout enabled');
     expect(['session_key', 'api_token', 'api_keys', 'publish_token'].every((k) => k in secretsStored.entries), 'every secret stored');
     expect(resources.log_endpoints.some((l) => l.startsWith('mcp_log')), 'the log endpoint mcp_log');

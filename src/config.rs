@@ -35,8 +35,6 @@ pub struct Config {
     pub tool_sets: Vec<String>,
     /// Tool sets whose tools that change data are enabled; others refuse to run them.
     pub allow_writes: Vec<String>,
-    /// Host name used in requests to backend `api`.
-    pub api_host: String,
     /// Synthetic tools registered for benchmarks (how tools/list scales); 0 = none.
     pub bench_tools: usize,
     /// How clients authenticate. `none` is honoured in local mode only; production
@@ -91,7 +89,6 @@ impl Default for Config {
             diagnostics: false,
             tool_sets: vec!["fastly".into()],
             allow_writes: Vec::new(),
-            api_host: "api.fastly.com".into(),
             bench_tools: 0,
             auth: vec![AuthMethod::ApiKey],
             oauth_issuer: String::new(),
@@ -173,14 +170,6 @@ impl Config {
                 })
                 .unwrap_or_default(),
             rate_limit_rps: number(get("rate_limit_rps"), 20, 0).min(100_000) as u32,
-            api_host: get("api_host")
-                .map(|v| v.trim().to_ascii_lowercase())
-                .filter(|v| {
-                    !v.is_empty()
-                        && v.bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b))
-                })
-                .unwrap_or(defaults.api_host),
             allowed_hosts: list(get("allowed_hosts")),
             allowed_origins: list(get("allowed_origins")),
             max_body_bytes: number(get("max_body_bytes"), defaults.max_body_bytes, 1024),
@@ -387,10 +376,6 @@ mod tests {
         assert_eq!(c.tool_sets, vec!["fastly", "backoffice"]);
         assert_eq!(c.allow_writes, vec!["backoffice"]);
         assert!(from(&[("tool_sets", "")]).tool_sets.is_empty());
-        assert_eq!(
-            from(&[("api_host", "evil.com/x?")]).api_host,
-            "api.fastly.com"
-        );
     }
 
     #[test]

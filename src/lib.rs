@@ -12,6 +12,7 @@ pub mod jsonrpc;
 pub mod mcp;
 pub mod registry;
 pub mod router;
+pub mod secret_keys;
 pub mod service;
 pub mod tools;
 pub mod transport;

@@ -112,7 +112,7 @@ fn main() {
 
     // 4. What this caller may use, and the dispatcher that serves it; tools reach the
     //    API through backend `api` with the server's credentials, never the caller's.
-    let api = edge::upstream::ApiBackend::new(&config.api_host);
+    let api = edge::upstream::Backends::default();
     let catalog = service::catalog(&config, &http_sets, &principal);
     let info = service::server_info();
     let (page_size, trace) = (config.page_size, Default::default());

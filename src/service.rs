@@ -61,7 +61,7 @@ fn synthetic_catalog(count: usize) -> String {
             })
         })
         .collect();
-    serde_json::json!({ "tool_set": "bench", "tools": tools }).to_string()
+    serde_json::json!({ "tool_set": "bench", "backend": "api", "tools": tools }).to_string()
 }
 
 /// Everything offered to `principal`, in order: Rust tool sets, then declarative ones.

@@ -1,10 +1,15 @@
-//! The HTTP API behind the server (backend `api`), as tools see it: requests relative to
-//! the API's base, secrets by Secret Store key. The edge implements it with a Fastly
-//! backend; tests use doubles. Nothing a tool sends can pick another host: requests
-//! carry a path, never a URL.
+//! The HTTP APIs behind the server, as tools and the Fanout publisher see them: requests
+//! to a named backend, relative to its base, and secrets by Secret Store key. The edge
+//! implements it with Fastly backends; tests use doubles. Nothing a tool sends can pick
+//! another host: requests carry a backend its catalog names and a path, never a URL.
+
+/// The backend of the Fastly API: the `fastly` tools and every Fanout publish.
+pub const FASTLY_API: &str = "api";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpstreamRequest {
+    /// The named backend it goes to.
+    pub backend: String,
     pub method: http::Method,
     /// Path and query, already percent-encoded, starting with `/`.
     pub path_and_query: String,
@@ -19,11 +24,23 @@ pub struct UpstreamResponse {
     pub body: Vec<u8>,
 }
 
+impl UpstreamRequest {
+    /// The same request, sent to `backend`.
+    pub fn to(self, backend: &str) -> Self {
+        UpstreamRequest {
+            backend: backend.to_string(),
+            ..self
+        }
+    }
+}
+
 /// Why no response came back; never carries request data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpstreamError {
     Unreachable,
     Timeout,
+    /// The service has no backend of that name.
+    NoSuchBackend,
 }
 
 pub trait Upstream {

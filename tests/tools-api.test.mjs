@@ -226,3 +226,30 @@ test('guarded writes are refused with a clear message when not enabled', async (
     await readOnly.stop();
   }
 });
+
+test('each catalog reaches its own backend with its own credential, never the other\'s', async () => {
+  const doubles = { api: stack.apiDouble, backoffice: stack.backofficeDouble };
+  for (const url of Object.values(doubles)) await fetch(`${url}/__double/requests`, { method: 'DELETE' });
+  for (const client of [http, sse]) {
+    for (const [name, args] of [['fastly_list_services', {}], ['backoffice_staff_role', { crew_id: 'c-1002' }]]) {
+      const result = await client.callTool({ name, arguments: args });
+      assert.notEqual(result.isError, true, `${name}: ${text(result)}`);
+    }
+  }
+  const seen = {};
+  for (const [name, url] of Object.entries(doubles)) {
+    seen[name] = (await (await fetch(`${url}/__double/requests`)).json()).requests;
+  }
+  const summary = (requests) => requests.map((r) => `${r.method} ${r.path} ${r.status} [${Object.keys(r.headers).filter((h) => ['fastly-key', 'authorization'].includes(h))}]`);
+  console.log(`backend api saw: ${summary(seen.api).join('; ')}`);
+  console.log(`backend backoffice saw: ${summary(seen.backoffice).join('; ')}`);
+  // The Fastly API: the tool calls with Fastly-Key (the double answers 401 to any other
+  // token), the legacy SSE replies as publishes, and never a back-office request or token.
+  const apiCalls = seen.api.filter((r) => !r.path.endsWith('/publish/'));
+  assert.equal(apiCalls.length, 2);
+  assert.ok(apiCalls.every((r) => r.path === '/service' && r.status === 200 && r.headers['fastly-key'] && !r.headers.authorization));
+  assert.ok(seen.api.some((r) => r.path.endsWith('/publish/')), 'Fanout publishes go to the Fastly API');
+  // The back-office API: its two calls with its bearer token, nothing else at all.
+  assert.equal(seen.backoffice.length, 2);
+  assert.ok(seen.backoffice.every((r) => r.path.startsWith('/backoffice/') && r.status === 200 && r.headers.authorization && !r.headers['fastly-key']));
+});

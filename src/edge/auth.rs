@@ -63,7 +63,10 @@ pub fn principal(
     let methods = &config.auth;
     let api_keys = methods
         .contains(&AuthMethod::ApiKey)
-        .then(|| super::secrets::get("api_keys").and_then(|k| String::from_utf8(k).ok()))
+        .then(|| {
+            super::secrets::get(mcp_edge::secret_keys::API_KEYS)
+                .and_then(|k| String::from_utf8(k).ok())
+        })
         .flatten()
         .map(|json| {
             let (entries, warning) = api_key::load(&json);

@@ -7,10 +7,7 @@ use mcp_edge::config::{Config, GripSig};
 use mcp_edge::fanout::grip_sig::GripVerifier;
 use mcp_edge::transport::{connection::ClientConnection, envelope::refusal};
 
-/// Secret Store key of the local Pushpin's Grip-Sig key.
-const GRIP_KEY: &str = "grip_key";
-
-use mcp_edge::fanout::publish::PUBLISH_TOKEN;
+use mcp_edge::secret_keys::{GRIP_KEY, PUBLISH_TOKEN};
 
 pub fn service_id() -> String {
     std::env::var("FASTLY_SERVICE_ID").unwrap_or_default()

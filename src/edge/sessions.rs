@@ -4,8 +4,7 @@ use mcp_edge::config::Config;
 use mcp_edge::transport::session::Sessions;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Secret Store key holding the HMAC key for session ids (>= 16 bytes).
-const KEY: &str = "session_key";
+use mcp_edge::secret_keys::SESSION_KEY as KEY;
 
 pub fn load(config: &Config) -> Option<Sessions> {
     let key = super::secrets::get(KEY)?;

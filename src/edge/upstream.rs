@@ -1,35 +1,31 @@
-//! Backend `api` at the edge: tool requests and Fanout publishes go out through it, and
-//! secrets come from the Secret Store (read once per request, cached in memory only).
+//! The named backends at the edge: each tool catalog's requests go to its own backend,
+//! Fanout publishes to `api`; secrets come from the Secret Store (read once per request,
+//! cached in memory only).
 
 use fastly::http::request::SendErrorCause;
-use fastly::Request;
+use fastly::{Backend, Request};
 use mcp_edge::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read;
 
-const BACKEND: &str = "api";
-/// Largest response body read from the API; tools cut their results far below this.
+/// Largest response body read from an API; tools cut their results far below this.
 const MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
 
-pub struct ApiBackend {
-    /// Host name put in request URLs (the backend decides where they really go).
-    host: String,
+#[derive(Default)]
+pub struct Backends {
     secrets: RefCell<HashMap<String, Option<String>>>,
 }
 
-impl ApiBackend {
-    pub fn new(host: &str) -> Self {
-        ApiBackend {
-            host: host.to_string(),
-            secrets: RefCell::new(HashMap::new()),
-        }
-    }
-}
-
-impl Upstream for ApiBackend {
+impl Upstream for Backends {
     fn send(&self, request: UpstreamRequest) -> Result<UpstreamResponse, UpstreamError> {
-        let url = format!("https://{}{}", self.host, request.path_and_query);
+        // The URL's host is the backend's own (the Host header an API expects, unless the
+        // backend overrides it); where the request really goes is the backend's address.
+        let backend = Backend::from_name(&request.backend)
+            .ok()
+            .filter(Backend::exists)
+            .ok_or(UpstreamError::NoSuchBackend)?;
+        let url = format!("https://{}{}", backend.get_host(), request.path_and_query);
         let mut outgoing = Request::new(request.method, url);
         for (name, value) in &request.headers {
             outgoing.set_header(name, value);
@@ -38,7 +34,7 @@ impl Upstream for ApiBackend {
             outgoing.set_body(body);
         }
         outgoing.set_pass(true);
-        let mut response = outgoing.send(BACKEND).map_err(|e| match e.root_cause() {
+        let mut response = outgoing.send(backend).map_err(|e| match e.root_cause() {
             SendErrorCause::DnsTimeout
             | SendErrorCause::ConnectionTimeout
             | SendErrorCause::HttpResponseTimeout => UpstreamError::Timeout,

@@ -15,7 +15,8 @@
 //! request's item can come between them. Two separate publishes have no such guarantee,
 //! and GRIP `id`/`prev-id` only reorders, it does not keep a writer's items together.
 
-use crate::upstream::{Upstream, UpstreamRequest};
+use crate::secret_keys::PUBLISH_TOKEN;
+use crate::upstream::{Upstream, UpstreamRequest, FASTLY_API};
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::Method;
 use serde_json::{json, Value};
@@ -49,16 +50,13 @@ pub trait Publisher {
 }
 
 /// Publishing through Fastly's API on backend `api`:
-/// `POST /service/{service_id}/publish/` with the `publish_token` secret as `Fastly-Key`.
+/// `POST /service/{service_id}/publish/` with the `publish_token` secret as `Fastly-Key`:
+/// the service's own token (purge_select, limited to this service), never a tool
+/// catalog's, so the tools' token needs no rights here and publishing none elsewhere.
 pub struct FanoutApi<'u> {
     pub upstream: &'u dyn Upstream,
     pub service_id: String,
 }
-
-/// Secret Store key of the token allowed to publish on this service: its own token
-/// (purge_select, limited to this service), never the tools' `api_token`, so the
-/// tools' token needs no rights on this service and publishing needs none elsewhere.
-pub const PUBLISH_TOKEN: &str = "publish_token";
 
 impl Publisher for FanoutApi<'_> {
     fn publish(&mut self, body: Vec<u8>) -> Result<(), PublishError> {
@@ -72,6 +70,7 @@ impl Publisher for FanoutApi<'_> {
         })?;
         key.set_sensitive(true);
         let request = UpstreamRequest {
+            backend: FASTLY_API.to_string(),
             method: Method::POST,
             path_and_query: format!("/service/{}/publish/", self.service_id),
             headers: vec![

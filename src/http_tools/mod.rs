@@ -1,14 +1,20 @@
-//! Declarative tools for any HTTP API behind backend `api`: a catalog (JSON, compiled in)
-//! lists each tool's schema, request template and response shaping; one mechanism runs
-//! them all. The Fastly API tool set is such a catalog, so both share argument
-//! validation, request rendering and error mapping.
+//! Declarative tools for any HTTP API behind a backend of its own: a catalog (JSON,
+//! compiled in) names its backend and the secrets it may send, and lists each tool's
+//! schema, request template and response shaping; one mechanism runs them all. The
+//! Fastly API tool set is such a catalog, so both share argument validation, request
+//! rendering and error mapping.
 
 pub mod outcome;
 pub mod render;
 pub mod spec;
 pub mod tool;
 
-use spec::{body_placeholders, placeholders, schema_properties, whole_placeholder, CatalogFile};
+use crate::secret_keys::SERVER_OWNED;
+use crate::upstream::Upstream;
+use spec::{
+    body_placeholders, placeholders, schema_properties, whole_placeholder, CatalogFile, HeaderSpec,
+};
+use std::sync::Arc;
 use tool::HttpTool;
 
 /// The catalogs shipped with the service: (tool set name, JSON).
@@ -21,6 +27,22 @@ pub const CATALOGS: [(&str, &str); 2] = [
 pub struct HttpToolSet {
     pub name: String,
     pub tools: Vec<HttpTool>,
+}
+
+/// Where a catalog's requests go and which secrets they may carry; its tools share it.
+#[derive(Debug)]
+pub struct ApiAccess {
+    pub backend: String,
+    pub secrets: Vec<String>,
+}
+
+impl ApiAccess {
+    /// A secret this catalog may send; any other key reads as absent, so even a catalog
+    /// that escaped validation cannot send another's token or the server's own keys.
+    pub fn secret(&self, upstream: &dyn Upstream, key: &str) -> Option<String> {
+        let allowed = self.secrets.iter().any(|k| k == key) && !SERVER_OWNED.contains(&key);
+        allowed.then(|| upstream.secret(key)).flatten()
+    }
 }
 
 /// Every input schema compiles as a JSON Schema. Compiling is the costly part of
@@ -58,19 +80,77 @@ fn parse(json: &str) -> Result<CatalogFile, String> {
 
 fn into_set(file: CatalogFile) -> HttpToolSet {
     let name = file.tool_set.clone();
+    let access = Arc::new(ApiAccess {
+        backend: file.backend,
+        secrets: file.secrets,
+    });
     let tools = file
         .tools
         .into_iter()
         .map(|spec| HttpTool {
             spec,
             tool_set: name.clone(),
+            access: Arc::clone(&access),
         })
         .collect();
     HttpToolSet { name, tools }
 }
 
+/// The rules between catalogs: tool set names and tool names are unique, and no two
+/// catalogs share a secret (one API's token must never reach another API).
+pub fn validate_together(files: &[&CatalogFile]) -> Result<(), String> {
+    let mut sets = std::collections::BTreeSet::new();
+    let mut tools = std::collections::BTreeSet::new();
+    let mut owners = std::collections::BTreeMap::new();
+    for file in files {
+        validate(file)?;
+        if !sets.insert(file.tool_set.as_str()) {
+            return Err(format!("tool set '{}' is defined twice", file.tool_set));
+        }
+        if let Some(tool) = file.tools.iter().find(|t| !tools.insert(t.name.as_str())) {
+            return Err(format!("tool '{}' is in two catalogs", tool.name));
+        }
+        for secret in &file.secrets {
+            if let Some(owner) = owners.insert(secret.as_str(), file.tool_set.as_str()) {
+                return Err(format!(
+                    "catalogs '{owner}' and '{}' both name secret '{secret}': each API has its own",
+                    file.tool_set
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A backend name as Fastly accepts it, and never `self` (the service's own domain,
+/// for the Fanout hand-off only).
+fn valid_backend(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name != "self"
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// The rules a catalog must keep (see README: declarative tools).
 pub fn validate(file: &CatalogFile) -> Result<(), String> {
+    if !valid_backend(&file.backend) {
+        return Err(format!(
+            "catalog '{}': backend must be a backend name (1-64 of [A-Za-z0-9_-], not 'self')",
+            file.tool_set
+        ));
+    }
+    if let Some(key) = file
+        .secrets
+        .iter()
+        .find(|k| SERVER_OWNED.contains(&k.as_str()))
+    {
+        return Err(format!(
+            "catalog '{}': secret '{key}' belongs to the server and is never sent to an API",
+            file.tool_set
+        ));
+    }
     let mut names = std::collections::BTreeSet::new();
     for tool in &file.tools {
         let name = &tool.name;
@@ -110,6 +190,15 @@ pub fn validate(file: &CatalogFile) -> Result<(), String> {
         }
         if !request.path.starts_with('/') || request.path.contains(['?', '#']) {
             return fail("path must start with '/' and carry no query or fragment".into());
+        }
+        for spec in request.headers.values() {
+            if let HeaderSpec::Secret { secret, .. } = spec {
+                if !file.secrets.contains(secret) {
+                    return fail(format!(
+                        "header secret '{secret}' is not among the catalog's secrets"
+                    ));
+                }
+            }
         }
         let (properties, required) = schema_properties(&input_schema);
         let mut used: Vec<String> = placeholders(&request.path)

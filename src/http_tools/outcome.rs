@@ -11,13 +11,19 @@ use serde_json::{json, Map, Value};
 /// Longest piece of an upstream error body quoted back.
 const MAX_QUOTED: usize = 400;
 
-/// The result for a call that got no response at all.
-pub fn unreachable(error: UpstreamError) -> ToolResult {
+/// The result for a call that got no response at all from `backend`.
+pub fn unreachable(error: UpstreamError, backend: &str) -> ToolResult {
     ToolResult::error(match error {
-        UpstreamError::Timeout => "The API did not answer in time (backend api). Try again later.",
-        UpstreamError::Unreachable => {
-            "The API could not be reached (backend api). Try again later."
+        UpstreamError::Timeout => {
+            format!("The API did not answer in time (backend {backend}). Try again later.")
         }
+        UpstreamError::Unreachable => {
+            format!("The API could not be reached (backend {backend}). Try again later.")
+        }
+        UpstreamError::NoSuchBackend => format!(
+            "This service has no backend '{backend}': the operator must add it \
+             (fastly.toml [setup.backends], README: Deploying)."
+        ),
     })
 }
 

@@ -102,6 +102,7 @@ pub fn request(
             .into_bytes()
     });
     Ok(UpstreamRequest {
+        backend: String::new(),
         method,
         path_and_query,
         headers,

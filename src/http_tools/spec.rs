@@ -1,5 +1,5 @@
 //! The catalog format for declarative HTTP tools: what a tool is called, what it takes,
-//! which request it makes on backend `api`, and how the answer is shaped. Catalogs are
+//! which request it makes on the catalog's backend, and how the answer is shaped. Catalogs are
 //! JSON files compiled into the service and checked by `validate` (unit tests run it on
 //! every shipped catalog; a malformed catalog is refused at load, never half-used).
 
@@ -15,6 +15,14 @@ pub struct CatalogFile {
     pub tool_set: String,
     #[serde(default)]
     pub description: String,
+    /// The named backend every request of this catalog goes to (declared in fastly.toml,
+    /// `[setup.backends]` and `[local_server.backends]`): each API has its own, so one
+    /// API's credentials can never be sent to another.
+    pub backend: String,
+    /// The Secret Store keys this catalog's headers may send. No other catalog may name
+    /// them, nor any key the server keeps for itself (`secret_keys::SERVER_OWNED`).
+    #[serde(default)]
+    pub secrets: Vec<String>,
     pub tools: Vec<ToolSpec>,
 }
 
@@ -68,7 +76,7 @@ pub struct AnnotationSpec {
 #[serde(deny_unknown_fields)]
 pub struct RequestSpec {
     pub method: String,
-    /// Path template on backend `api`: `{name}` is replaced by the argument, percent-encoded
+    /// Path template on the catalog's backend: `{name}` is replaced by the argument, percent-encoded
     /// as one path segment.
     pub path: String,
     /// Query parameters: `"{name}"` takes the argument (omitted when absent), anything
@@ -80,7 +88,8 @@ pub struct RequestSpec {
     #[serde(default)]
     pub body: Option<Value>,
     /// Request headers: literal values, or `{"secret": key, "prefix": "Bearer "}` taken
-    /// from the Secret Store. Arguments can never reach a header.
+    /// from the Secret Store (a key the catalog lists in `secrets`). Arguments can never
+    /// reach a header.
     #[serde(default)]
     pub headers: BTreeMap<String, HeaderSpec>,
     /// Defaults for absent arguments, looked up with a GET on the same API.

@@ -47,8 +47,10 @@ impl Upstream for FakeApi {
         })
     }
 
+    /// Every key has a value here, the server's own included: what a tool may read is
+    /// its catalog's business, not the store's.
     fn secret(&self, key: &str) -> Option<String> {
-        matches!(key, "api_token" | "backoffice_token").then(|| format!("secret-{key}"))
+        Some(format!("secret-{key}"))
     }
 }
 
@@ -99,7 +101,7 @@ fn shipped_catalogs_are_valid_and_describe_every_tool() {
 
 #[test]
 fn malformed_catalogs_are_refused() {
-    let base = json!({ "tool_set": "x", "tools": [{
+    let base = json!({ "tool_set": "x", "backend": "x_api", "secrets": ["x_token"], "tools": [{
         "name": "t", "description": "A tool that does something useful.",
         "inputSchema": { "type": "object", "properties": { "id": { "type": "string" } }, "required": ["id"] },
         "annotations": { "readOnlyHint": true },
@@ -118,6 +120,15 @@ fn malformed_catalogs_are_refused() {
     assert!(broken("/tools/0/inputSchema/type", json!("array")).contains("object schema"));
     assert!(broken("/tools/0/request/path", json!("a/{id}")).contains("start with '/'"));
     assert!(broken("/tools/0/description", json!("short")).contains("description"));
+    assert!(broken("/backend", json!("self")).contains("backend must be"));
+    assert!(broken("/backend", json!("a b")).contains("backend must be"));
+    for owned in crate::secret_keys::SERVER_OWNED {
+        assert!(broken("/secrets", json!([owned])).contains("belongs to the server"));
+    }
+    let header = json!({ "Authorization": { "secret": "api_token", "prefix": "Bearer " } });
+    let request = json!({ "method": "GET", "path": "/a/{id}", "headers": header });
+    assert!(broken("/tools/0/request", request)
+        .contains("header secret 'api_token' is not among the catalog's secrets"));
     let mut bad_schema = base.clone();
     bad_schema["tools"][0]["inputSchema"]["properties"]["id"]["type"] = json!("no-such-type");
     let loaded = load(&bad_schema.to_string()).unwrap();
@@ -134,6 +145,80 @@ fn malformed_catalogs_are_refused() {
         json!({"method":"GET","path":"/a/{id}","extra":1})
     )
     .contains("unknown field"));
+}
+
+#[test]
+fn catalogs_never_share_a_secret_or_a_name() {
+    let files: Vec<CatalogFile> = CATALOGS
+        .iter()
+        .map(|(_, json)| serde_json::from_str(json).unwrap())
+        .collect();
+    validate_together(&files.iter().collect::<Vec<_>>()).unwrap();
+    let other = |secret: &str, set: &str| -> CatalogFile {
+        serde_json::from_value(
+            json!({ "tool_set": set, "backend": "other", "secrets": [secret], "tools": [] }),
+        )
+        .unwrap()
+    };
+    let (thief, twin) = (other("api_token", "thief"), other("x", "fastly"));
+    let err = validate_together(&[&files[0], &thief]).unwrap_err();
+    assert!(err.contains("both name secret 'api_token'"), "{err}");
+    let err = validate_together(&[&files[0], &twin]).unwrap_err();
+    assert!(err.contains("defined twice"), "{err}");
+}
+
+#[test]
+fn each_catalog_goes_to_its_own_backend_with_only_its_own_secret() {
+    let api = FakeApi::new(vec![
+        ("/service?", 200, json!([]), vec![]),
+        (
+            "/backoffice/",
+            200,
+            json!({ "crew_id": "c-1001", "role": "lead" }),
+            vec![],
+        ),
+    ]);
+    call(&api, "fastly", "fastly_list_services", json!({}));
+    call(
+        &api,
+        "backoffice",
+        "backoffice_staff_role",
+        json!({ "crew_id": "c-1001" }),
+    );
+    let seen = api.seen.borrow();
+    let sent = |n: usize| -> Vec<(String, String)> {
+        seen[n]
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_string()))
+            .collect()
+    };
+    assert_eq!(seen[0].backend, "api");
+    assert!(sent(0).contains(&("fastly-key".into(), "secret-api_token".into())));
+    assert_eq!(seen[1].backend, "backoffice");
+    assert!(sent(1).contains(&(
+        "authorization".into(),
+        "Bearer secret-backoffice_token".into()
+    )));
+    for (n, foreign) in [(0, "backoffice_token"), (1, "api_token")] {
+        assert!(
+            sent(n).iter().all(|(_, v)| !v.contains(foreign)),
+            "{:?}",
+            sent(n)
+        );
+    }
+}
+
+#[test]
+fn a_catalog_reads_only_the_secrets_it_lists() {
+    let access = ApiAccess {
+        backend: "b".into(),
+        secrets: vec!["mine".into(), "session_key".into()],
+    };
+    let api = FakeApi::new(vec![]);
+    assert_eq!(access.secret(&api, "mine").as_deref(), Some("secret-mine"));
+    assert_eq!(access.secret(&api, "api_token"), None, "another catalog's");
+    assert_eq!(access.secret(&api, "session_key"), None, "the server's own");
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! A declarative HTTP tool: validate the arguments against the input schema, fill in
-//! resolvable defaults, make the request on backend `api`, shape the answer.
+//! resolvable defaults, make the request on its catalog's backend, shape the answer.
 
 use super::outcome;
 use super::render;
 use super::spec::{RequestSpec, ToolSpec};
+use super::ApiAccess;
 use crate::mcp::context::RequestContext;
 use crate::registry::schema::check_arguments;
 use crate::registry::tool::{Tool, ToolResult};
@@ -15,6 +16,8 @@ pub struct HttpTool {
     pub spec: ToolSpec,
     /// Which tool set it belongs to (guarded writes are enabled per set).
     pub tool_set: String,
+    /// Its catalog's backend and secrets.
+    pub access: std::sync::Arc<ApiAccess>,
 }
 
 impl HttpTool {
@@ -69,6 +72,7 @@ impl Tool for HttpTool {
             }
             match resolve_default(
                 upstream,
+                &self.access,
                 &self.spec.request,
                 &resolve.path,
                 &resolve.pointer,
@@ -81,9 +85,9 @@ impl Tool for HttpTool {
                 Err(result) => return result,
             }
         }
-        let secret = |key: &str| upstream.secret(key);
+        let secret = |key: &str| self.access.secret(upstream, key);
         let request = match render::request(&self.spec.request, &args, &secret) {
-            Ok(request) => request,
+            Ok(request) => request.to(&self.access.backend),
             Err(problem) => return ToolResult::error(problem),
         };
         let offset = self
@@ -100,7 +104,7 @@ impl Tool for HttpTool {
                 let spec = &self.spec.response;
                 outcome::from_response(response, spec, offset, output_schema.as_ref())
             }
-            Err(error) => outcome::unreachable(error),
+            Err(error) => outcome::unreachable(error, &self.access.backend),
         }
     }
 }
@@ -109,6 +113,7 @@ impl Tool for HttpTool {
 /// answer has no such value.
 fn resolve_default(
     upstream: &dyn Upstream,
+    access: &ApiAccess,
     spec: &RequestSpec,
     path: &str,
     pointer: &str,
@@ -116,15 +121,18 @@ fn resolve_default(
 ) -> Result<Option<Value>, ToolResult> {
     let path_and_query = render::path(path, args).map_err(ToolResult::error)?;
     // The lookup authenticates like the tool's own request.
-    let secret = |key: &str| upstream.secret(key);
+    let secret = |key: &str| access.secret(upstream, key);
     let headers = render::headers(&spec.headers, &secret).map_err(ToolResult::error)?;
     let request = UpstreamRequest {
+        backend: access.backend.clone(),
         method: Method::GET,
         path_and_query,
         headers,
         body: None,
     };
-    let response = upstream.send(request).map_err(outcome::unreachable)?;
+    let response = upstream
+        .send(request)
+        .map_err(|e| outcome::unreachable(e, &access.backend))?;
     if !(200..300).contains(&response.status) {
         let spec = super::spec::ResponseSpec::default();
         return Err(outcome::from_response(response, &spec, 0, None));

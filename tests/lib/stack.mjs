@@ -195,11 +195,22 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePubl
       log: (line) => push(`${line}\n`),
     });
     stoppers.push(() => apiDouble.close());
+    // The back-office API behind its own backend: a second double, so a test can see
+    // which API each request (and each credential) reached.
+    const backofficeDouble = await startApiDouble({
+      port: 0,
+      token: secrets.apiToken,
+      publishToken: secrets.publishToken,
+      backofficeToken: secrets.backofficeToken,
+      serviceId,
+      log: (line) => push(`backoffice-${line}\n`),
+    });
+    stoppers.push(() => backofficeDouble.close());
 
     const base = `http://127.0.0.1:${viceroyPort}`;
     const manifest = path.join(dir, 'fastly.toml');
     const source = await readFile(manifestPath ?? path.join(ROOT, 'fastly.toml'), 'utf8');
-    const withBackends = manifestWithBackends(source, { self: { url: base }, api: { url: apiDouble.url } });
+    const withBackends = manifestWithBackends(source, { self: { url: base }, api: { url: apiDouble.url }, backoffice: { url: backofficeDouble.url } });
     const overrides = typeof config === 'function' ? config({ base }) : config;
     await writeFile(manifest, manifestWithConfig(withBackends, overrides));
 
@@ -244,8 +255,9 @@ async function startStackOnce({ extraArgs, secrets, serviceApiToken, servicePubl
       pushpinPublish: pushpin.publishUrl,
       apiDouble: apiDouble.url,
       apiPublish: `${apiDouble.url}/service/${serviceId}/publish/`,
+      backofficeDouble: backofficeDouble.url,
       serviceId,
-      ports: { viceroy: viceroyPort, pushpinHttp: pushpinHttpPort, pushpinPublish: pushpinPublishPort, apiDouble: apiDouble.port },
+      ports: { viceroy: viceroyPort, pushpinHttp: pushpinHttpPort, pushpinPublish: pushpinPublishPort, apiDouble: apiDouble.port, backofficeDouble: backofficeDouble.port },
       secrets,
       manifest,
       dir,

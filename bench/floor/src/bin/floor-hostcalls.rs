@@ -14,7 +14,7 @@ const REPLY: &[u8] = include_bytes!("../../reply.json");
 /// The keys mcp-edge reads for a Streamable HTTP request (src/config.rs).
 const KEYS: [&str; 21] = [
     "mode", "auth", "conformance", "diagnostics", "tool_sets", "allow_writes", "bench_tools",
-    "rate_limit_rps", "api_host", "allowed_hosts", "allowed_origins", "max_body_bytes",
+    "rate_limit_rps", "allowed_hosts", "allowed_origins", "max_body_bytes",
     "max_json_depth", "max_string_bytes", "max_array_items", "max_batch", "page_size",
     "session_ttl_seconds", "oauth_audience", "oauth_issuer", "oauth_authorization_servers",
 ];
