@@ -601,17 +601,18 @@ pub fn invalid_params(reason: impl std::fmt::Display) -> Error {
 }
 
 /// A response: a result or an error for one request id, always tagged "2.0".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Output {
     Success(Success),
     Failure(Failure),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The result is the handler's typed result already serialized, written out as is.
+#[derive(Debug, Clone, Serialize)]
 pub struct Success {
     pub jsonrpc: Version,
-    pub result: Value,
+    pub result: Box<RawValue>,
     pub id: RequestId,
 }
 
@@ -623,7 +624,7 @@ pub struct Failure {
 }
 
 /// The response to a request: a result or an error, always tagged "2.0".
-pub fn response(id: RequestId, result: Result<Value, Error>) -> Output {
+pub fn response(id: RequestId, result: Result<Box<RawValue>, Error>) -> Output {
     match result {
         Ok(result) => Output::Success(Success {
             jsonrpc: Version::V2,
@@ -636,11 +637,6 @@ pub fn response(id: RequestId, result: Result<Value, Error>) -> Output {
             id,
         }),
     }
-}
-
-/// A server notification (progress, log message, list changed).
-pub fn notification(method: &str, params: Value) -> Value {
-    serde_json::json!({ "jsonrpc": "2.0", "method": method, "params": params })
 }
 
 /// Serializes a message; serialization of these plain types cannot fail,
@@ -709,6 +705,10 @@ mod tests {
     }
     use super::*;
     use serde_json::json;
+
+    fn raw(value: Value) -> Box<RawValue> {
+        serde_json::value::to_raw_value(&value).unwrap()
+    }
 
     fn one(body: &str) -> Message {
         match parse(body.as_bytes()) {
@@ -816,7 +816,7 @@ mod tests {
 
     #[test]
     fn responses_serialize_as_json_rpc_2() {
-        let ok = to_bytes(&response(RequestId::from(3u64), Ok(json!({}))));
+        let ok = to_bytes(&response(RequestId::from(3u64), Ok(raw(json!({})))));
         assert_eq!(ok, br#"{"jsonrpc":"2.0","result":{},"id":3}"#);
         let err = to_bytes(&response(RequestId::Null, Err(invalid_params("bad"))));
         let v: Value = serde_json::from_slice(&err).unwrap();
@@ -849,7 +849,7 @@ mod tests {
             let Ok(Incoming::Single(Message::Request(request))) = parse(body.as_bytes()) else {
                 panic!("{id}: not a request: {:?}", parse(body.as_bytes()));
             };
-            let answer = to_bytes(&response(request.id, Ok(json!({}))));
+            let answer = to_bytes(&response(request.id, Ok(raw(json!({})))));
             let expected = format!(r#"{{"jsonrpc":"2.0","result":{{}},"id":{id}}}"#);
             assert_eq!(String::from_utf8(answer).unwrap(), expected);
         }
@@ -880,7 +880,7 @@ mod tests {
         let Message::Request(request) = one(strings) else {
             panic!()
         };
-        let answer = to_bytes(&response(request.id, Ok(json!({}))));
+        let answer = to_bytes(&response(request.id, Ok(raw(json!({})))));
         let answer: Value = serde_json::from_slice(&answer).unwrap();
         assert_eq!(answer["id"], "café \"q\"");
     }

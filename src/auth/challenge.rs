@@ -4,7 +4,7 @@ use super::Refusal;
 use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
 use http::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{Response, StatusCode};
-use serde_json::json;
+use serde::Serialize;
 
 /// Where a client finds how to authenticate (RFC 9728).
 pub struct ResourceInfo<'a> {
@@ -71,16 +71,26 @@ pub fn refusal_response(
     response
 }
 
-/// The protected resource metadata document.
+/// The protected resource metadata document (RFC 9728 section 2).
+#[derive(Serialize)]
+struct ResourceMetadata<'a> {
+    resource: &'a str,
+    authorization_servers: &'a [String],
+    scopes_supported: &'a [String],
+    bearer_methods_supported: [&'static str; 1],
+    resource_name: &'static str,
+}
+
+/// The protected resource metadata response.
 pub fn metadata_response(info: &ResourceInfo) -> Response<Vec<u8>> {
-    let body = json!({
-        "resource": info.resource,
-        "authorization_servers": info.authorization_servers,
-        "scopes_supported": info.scopes_supported,
-        "bearer_methods_supported": ["header"],
-        "resource_name": "MCP server on Fastly Compute",
-    });
-    let mut response = Response::new(body.to_string().into_bytes());
+    let body = ResourceMetadata {
+        resource: info.resource,
+        authorization_servers: info.authorization_servers,
+        scopes_supported: info.scopes_supported,
+        bearer_methods_supported: ["header"],
+        resource_name: "MCP server on Fastly Compute",
+    };
+    let mut response = Response::new(jsonrpc::to_bytes(&body));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("max-age=300"));

@@ -1,9 +1,9 @@
 //! Conformance prompts: plain, with arguments, with an embedded resource, with an image.
 
 use super::PNG;
-use crate::mcp::content::{embedded, image, text, text_contents};
-use crate::registry::prompt::{message, PromptArg, PromptArgs, PromptDef};
-use serde_json::json;
+use crate::mcp::model::content::{embedded, image, text, text_contents};
+use crate::mcp::model::prompt::{user, GetPromptResult};
+use crate::registry::prompt::{PromptArg, PromptArgs, PromptDef};
 
 fn arg<'a>(args: &'a PromptArgs, name: &str) -> &'a str {
     args.get(name).and_then(|v| v.as_str()).unwrap_or("")
@@ -15,7 +15,9 @@ pub static PROMPTS: [PromptDef; 4] = [
         title: Some("Simple prompt"),
         description: "A prompt without arguments.",
         arguments: &[],
-        get: |_| json!({ "messages": [message("user", text("This is a simple prompt for testing."))] }),
+        get: |_| {
+            GetPromptResult::messages(vec![user(text("This is a simple prompt for testing."))])
+        },
         complete: None,
     },
     PromptDef {
@@ -40,7 +42,7 @@ pub static PROMPTS: [PromptDef; 4] = [
                 arg(args, "arg1"),
                 arg(args, "arg2")
             );
-            json!({ "messages": [message("user", text(body))] })
+            GetPromptResult::messages(vec![user(text(body))])
         },
         complete: Some(|_, typed| {
             ["alpha", "beta", "gamma", "test", "testValue1", "testValue2"]
@@ -65,10 +67,10 @@ pub static PROMPTS: [PromptDef; 4] = [
                 "text/plain",
                 "Embedded resource content for testing.",
             );
-            json!({ "messages": [
-                message("user", embedded(resource)),
-                message("user", text("Please process the embedded resource above.")),
-            ] })
+            GetPromptResult::messages(vec![
+                user(embedded(resource)),
+                user(text("Please process the embedded resource above.")),
+            ])
         },
         complete: None,
     },
@@ -78,10 +80,10 @@ pub static PROMPTS: [PromptDef; 4] = [
         description: "A prompt that carries an image.",
         arguments: &[],
         get: |_| {
-            json!({ "messages": [
-                message("user", image(PNG, "image/png")),
-                message("user", text("Please analyze the image above.")),
-            ] })
+            GetPromptResult::messages(vec![
+                user(image(PNG, "image/png")),
+                user(text("Please analyze the image above.")),
+            ])
         },
         complete: None,
     },

@@ -1,7 +1,7 @@
 //! Conformance resources: static text and binary, a watched resource and a template.
 
 use super::PNG;
-use crate::mcp::content::{blob_contents, text_contents};
+use crate::mcp::model::content::{blob_contents, text_contents};
 use crate::registry::resource::{ResourceDef, TemplateDef};
 use serde_json::json;
 

@@ -1,9 +1,9 @@
 //! Conformance tools: one per content type, logging, progress and error handling.
 
 use super::{PNG, WAV};
-use crate::mcp::content::{audio, embedded, image, text, text_contents};
 use crate::mcp::context::{LogLevel, RequestContext};
-use crate::registry::tool::{Annotations, ToolDef, ToolResult};
+use crate::mcp::model::content::{audio, embedded, image, text, text_contents};
+use crate::registry::tool::{CallToolResult, ToolAnnotations, ToolDef};
 use serde_json::{json, Map, Value};
 
 /// The reference fixtures pause ~50 ms between steps, like a tool doing real work, so a
@@ -17,7 +17,7 @@ const NO_ARGUMENTS: &str = r#"{"type":"object","properties":{}}"#;
 const fn fixture(
     name: &'static str,
     description: &'static str,
-    run: fn(&Map<String, Value>, &mut RequestContext) -> ToolResult,
+    run: fn(&Map<String, Value>, &mut RequestContext) -> CallToolResult,
 ) -> ToolDef {
     ToolDef {
         name,
@@ -25,7 +25,7 @@ const fn fixture(
         description,
         input_schema: NO_ARGUMENTS,
         output_schema: None,
-        annotations: Annotations::READ_ONLY_LOCAL,
+        annotations: ToolAnnotations::READ_ONLY_LOCAL,
         run,
     }
 }
@@ -34,21 +34,21 @@ pub static TOOLS: [ToolDef; 11] = [
     fixture(
         "test_simple_text",
         "Returns a simple text response.",
-        |_, _| ToolResult::text("This is a simple text response for testing."),
+        |_, _| CallToolResult::text("This is a simple text response for testing."),
     ),
     fixture("test_image_content", "Returns a 1x1 PNG image.", |_, _| {
-        ToolResult::content(vec![image(PNG, "image/png")])
+        CallToolResult::content(vec![image(PNG, "image/png")])
     }),
     fixture(
         "test_audio_content",
         "Returns a short WAV audio clip.",
-        |_, _| ToolResult::content(vec![audio(WAV, "audio/wav")]),
+        |_, _| CallToolResult::content(vec![audio(WAV, "audio/wav")]),
     ),
     fixture(
         "test_embedded_resource",
         "Returns an embedded text resource.",
         |_, _| {
-            ToolResult::content(vec![embedded(text_contents(
+            CallToolResult::content(vec![embedded(text_contents(
                 "test://embedded-resource",
                 "text/plain",
                 "This is an embedded resource content.",
@@ -59,7 +59,7 @@ pub static TOOLS: [ToolDef; 11] = [
         "test_multiple_content_types",
         "Returns text, an image and an embedded resource together.",
         |_, _| {
-            ToolResult::content(vec![
+            CallToolResult::content(vec![
                 text("Multiple content types test:"),
                 image(PNG, "image/png"),
                 embedded(text_contents(
@@ -87,13 +87,13 @@ pub static TOOLS: [ToolDef; 11] = [
                 }
                 ctx.log(LogLevel::Info, "conformance", json!(step));
             }
-            ToolResult::text("Tool with logging executed successfully")
+            CallToolResult::text("Tool with logging executed successfully")
         },
     ),
     fixture(
         "test_error_handling",
         "Always fails, to show how tool errors are reported.",
-        |_, _| ToolResult::error("This tool intentionally returns an error for testing"),
+        |_, _| CallToolResult::error("This tool intentionally returns an error for testing"),
     ),
     fixture(
         "test_tool_with_progress",
@@ -105,14 +105,14 @@ pub static TOOLS: [ToolDef; 11] = [
                 }
                 ctx.progress(progress, Some(100.0), None);
             }
-            ToolResult::text("Progress test completed")
+            CallToolResult::text("Progress test completed")
         },
     ),
     fixture(
         "test_reconnection",
         "Returns text on the response stream (stateless: no stream to reconnect to).",
         |_, _| {
-            ToolResult::text(
+            CallToolResult::text(
                 "Reconnection test completed successfully. If you received this, the client \
                  properly reconnected after stream closure.",
             )
@@ -124,9 +124,9 @@ pub static TOOLS: [ToolDef; 11] = [
         description: "Tool with JSON Schema 2020-12 features",
         input_schema: r##"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false}"##,
         output_schema: None,
-        annotations: Annotations::READ_ONLY_LOCAL,
+        annotations: ToolAnnotations::READ_ONLY_LOCAL,
         run: |args, _| {
-            ToolResult::text(format!(
+            CallToolResult::text(format!(
                 "JSON Schema 2020-12 tool called with: {}",
                 Value::Object(args.clone())
             ))
@@ -141,7 +141,7 @@ pub static TOOLS: [ToolDef; 11] = [
         output_schema: Some(
             r#"{"type":"object","properties":{"message":{"type":"string"},"length":{"type":"integer"}},"required":["message","length"]}"#,
         ),
-        annotations: Annotations::READ_ONLY_LOCAL,
+        annotations: ToolAnnotations::READ_ONLY_LOCAL,
         run: |args, _| {
             #[derive(serde::Deserialize)]
             struct Args {
@@ -150,7 +150,7 @@ pub static TOOLS: [ToolDef; 11] = [
             match crate::registry::tool::arguments::<Args>(args) {
                 Ok(Args { message }) => {
                     let length = message.chars().count();
-                    ToolResult::structured(json!({ "message": message, "length": length }))
+                    CallToolResult::structured(json!({ "message": message, "length": length }))
                 }
                 Err(invalid) => invalid,
             }

@@ -19,7 +19,7 @@ use crate::secret_keys::PUBLISH_TOKEN;
 use crate::upstream::{Upstream, UpstreamRequest, FASTLY_API};
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use http::Method;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// JSON-escaped content bytes per item: Fanout's message limit is about 64 KB ("Fanout's
 /// cloud service has a 64kB size limit", fastly/pushpin#47690); what counts is the item as
@@ -102,14 +102,40 @@ impl Publisher for FanoutApi<'_> {
 /// `MAX_PUBLISH_BODY` (the stream must then not be sent in several requests: see the
 /// module doc).
 pub fn stream_body(channel: &str, stream: &str) -> Option<Vec<u8>> {
-    let items: Vec<Value> = chunks(stream, MAX_ITEM_ESCAPED)
+    let items = chunks(stream, MAX_ITEM_ESCAPED)
         .into_iter()
-        .map(
-            |part| json!({ "channel": channel, "formats": { "http-stream": { "content": part } } }),
-        )
+        .map(|content| Item {
+            channel,
+            formats: Formats {
+                http_stream: HttpStream { content },
+            },
+        })
         .collect();
-    let body = json!({ "items": items }).to_string().into_bytes();
+    let body = serde_json::to_vec(&PublishBody { items }).ok()?;
     (body.len() <= MAX_PUBLISH_BODY).then_some(body)
+}
+
+/// The publish API's body (GRIP publish format), as far as this service uses it.
+#[derive(Serialize)]
+struct PublishBody<'a> {
+    items: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    channel: &'a str,
+    formats: Formats<'a>,
+}
+
+#[derive(Serialize)]
+struct Formats<'a> {
+    #[serde(rename = "http-stream")]
+    http_stream: HttpStream<'a>,
+}
+
+#[derive(Serialize)]
+struct HttpStream<'a> {
+    content: &'a str,
 }
 
 /// Splits `stream` into pieces whose JSON-escaped length is at most `max` bytes, never
@@ -143,8 +169,8 @@ fn escaped_len(c: char) -> usize {
 
 /// The (channel, http-stream format) of each item of a publish body, in order.
 #[cfg(test)]
-pub fn items_of(body: &[u8]) -> Vec<(String, Value)> {
-    let body: Value = serde_json::from_slice(body).unwrap();
+pub fn items_of(body: &[u8]) -> Vec<(String, serde_json::Value)> {
+    let body: serde_json::Value = serde_json::from_slice(body).unwrap();
     body["items"]
         .as_array()
         .unwrap()
@@ -161,6 +187,7 @@ pub fn items_of(body: &[u8]) -> Vec<(String, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn chunks_respect_the_limit_and_utf8() {

@@ -185,7 +185,10 @@ pub fn validate(file: &CatalogFile) -> Result<(), String> {
         ) {
             return fail(format!("unsupported method '{}'", request.method));
         }
-        if request.method != "GET" && tool.annotations.read_only_hint {
+        let Some(read_only) = tool.annotations.read_only_hint else {
+            return fail("annotations must say readOnlyHint".into());
+        };
+        if request.method != "GET" && read_only {
             return fail("a non-GET request cannot be readOnlyHint".into());
         }
         if !request.path.starts_with('/') || request.path.contains(['?', '#']) {

@@ -4,7 +4,7 @@
 
 use super::spec::ResponseSpec;
 use crate::registry::schema;
-use crate::registry::tool::ToolResult;
+use crate::registry::tool::CallToolResult;
 use crate::upstream::{UpstreamError, UpstreamResponse};
 use serde_json::{json, Map, Value};
 
@@ -12,8 +12,8 @@ use serde_json::{json, Map, Value};
 const MAX_QUOTED: usize = 400;
 
 /// The result for a call that got no response at all from `backend`.
-pub fn unreachable(error: UpstreamError, backend: &str) -> ToolResult {
-    ToolResult::error(match error {
+pub fn unreachable(error: UpstreamError, backend: &str) -> CallToolResult {
+    CallToolResult::error(match error {
         UpstreamError::Timeout => {
             format!("The API did not answer in time (backend {backend}). Try again later.")
         }
@@ -36,7 +36,7 @@ pub fn from_response(
     spec: &ResponseSpec,
     offset: usize,
     output_schema: Option<&Value>,
-) -> ToolResult {
+) -> CallToolResult {
     let result = shape(&response, spec, offset);
     match output_schema {
         Some(schema) if !result.is_error => conform(result, schema, &response),
@@ -44,19 +44,19 @@ pub fn from_response(
     }
 }
 
-fn shape(response: &UpstreamResponse, spec: &ResponseSpec, offset: usize) -> ToolResult {
+fn shape(response: &UpstreamResponse, spec: &ResponseSpec, offset: usize) -> CallToolResult {
     if !(200..300).contains(&response.status) {
         return failure(response);
     }
     if response.body.is_empty() {
-        return ToolResult::structured(json!({ "status": response.status }));
+        return CallToolResult::structured(json!({ "status": response.status }));
     }
     let Ok(document) = serde_json::from_slice::<Value>(&response.body) else {
         let text = String::from_utf8_lossy(&response.body).into_owned();
         return window(&text, offset, spec.max_bytes);
     };
     let Some(selected) = document.pointer(&spec.pointer) else {
-        return ToolResult::error(format!(
+        return CallToolResult::error(format!(
             "The API's answer has no '{}' (HTTP {}); the API may have changed.",
             spec.pointer, response.status
         ));
@@ -70,7 +70,7 @@ fn shape(response: &UpstreamResponse, spec: &ResponseSpec, offset: usize) -> Too
 
 /// `result` when its structured content conforms to `schema`, else an isError result
 /// that says the call went through but its answer has another shape.
-fn conform(result: ToolResult, schema: &Value, response: &UpstreamResponse) -> ToolResult {
+fn conform(result: CallToolResult, schema: &Value, response: &UpstreamResponse) -> CallToolResult {
     let problem = match result.structured_content() {
         None if response.body.is_empty() => "the answer is empty".to_string(),
         None => "the answer is not a JSON object".to_string(),
@@ -86,7 +86,7 @@ fn conform(result: ToolResult, schema: &Value, response: &UpstreamResponse) -> T
     } else {
         clip(body, MAX_QUOTED)
     };
-    ToolResult::error(format!(
+    CallToolResult::error(format!(
         "HTTP {}: the API answered, but not in the shape this tool's output schema promises \
          ({problem}). If the call changes data, it may have taken effect: check before \
          repeating it. The API said: {said}",
@@ -95,7 +95,7 @@ fn conform(result: ToolResult, schema: &Value, response: &UpstreamResponse) -> T
 }
 
 /// A failed call: status, what the API said, and what to do about it.
-fn failure(response: &UpstreamResponse) -> ToolResult {
+fn failure(response: &UpstreamResponse) -> CallToolResult {
     let status = response.status;
     let said = api_message(&response.body);
     let advice = match status {
@@ -118,7 +118,7 @@ fn failure(response: &UpstreamResponse) -> ToolResult {
     };
     // No structuredContent: clients check it against the tool's outputSchema, which
     // describes success.
-    ToolResult::error(format!("HTTP {status}: {advice} The API said: {said}"))
+    CallToolResult::error(format!("HTTP {status}: {advice} The API said: {said}"))
 }
 
 /// The API's own explanation: its JSON `msg`/`detail`/`error`/`message` fields, or the
@@ -154,10 +154,10 @@ fn clip(text: &str, max: usize) -> String {
 }
 
 /// A page of a long text, with a note saying where the rest starts.
-fn window(text: &str, offset: usize, max: usize) -> ToolResult {
+fn window(text: &str, offset: usize, max: usize) -> CallToolResult {
     let total = text.len();
     if offset > total {
-        return ToolResult::error(format!(
+        return CallToolResult::error(format!(
             "Invalid arguments: offset {offset} is past the end of the text ({total} bytes)."
         ));
     }
@@ -169,51 +169,55 @@ fn window(text: &str, offset: usize, max: usize) -> ToolResult {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let mut result = ToolResult::text(&text[start..end]);
+    let mut result = CallToolResult::text(&text[start..end]);
     if start > 0 || end < total {
         let next = if end < total {
             format!(" Call again with offset={end} for the next part.")
         } else {
             String::new()
         };
-        result.content.push(crate::mcp::content::text(format!(
-            "[Cut to fit: bytes {start}-{end} of {total}.{next}]"
-        )));
+        result
+            .content
+            .push(crate::mcp::model::content::text(format!(
+                "[Cut to fit: bytes {start}-{end} of {total}.{next}]"
+            )));
     }
     result
 }
 
 /// A list as `{items, total, truncated}`, keeping as many leading items as fit.
-fn list(items: &[Value], max: usize) -> ToolResult {
+fn list(items: &[Value], max: usize) -> CallToolResult {
     let (kept, truncated) = fit_items(items, max);
-    let mut result = ToolResult::structured(json!({
+    let mut result = CallToolResult::structured(json!({
         "items": kept,
         "total": items.len(),
         "truncated": truncated,
     }));
     if truncated {
-        result.content.push(crate::mcp::content::text(format!(
-            "[Cut to fit: showing the first {} of {} items.]",
-            kept.len(),
-            items.len()
-        )));
+        result
+            .content
+            .push(crate::mcp::model::content::text(format!(
+                "[Cut to fit: showing the first {} of {} items.]",
+                kept.len(),
+                items.len()
+            )));
     }
     result
 }
 
 /// An object; when too large, its longest array is cut until it fits.
-fn object(mut value: Value, max: usize) -> ToolResult {
+fn object(mut value: Value, max: usize) -> CallToolResult {
     let size = value.to_string().len();
     if size <= max {
-        return ToolResult::structured(value);
+        return CallToolResult::structured(value);
     }
     let Some(map) = value.as_object_mut() else {
-        return ToolResult::error(format!(
+        return CallToolResult::error(format!(
             "The answer is {size} bytes, over this tool's {max} byte cap."
         ));
     };
     let Some(key) = longest_array(map) else {
-        return ToolResult::error(format!(
+        return CallToolResult::error(format!(
             "The answer is {size} bytes, over this tool's {max} byte cap; narrow the request."
         ));
     };
@@ -230,8 +234,8 @@ fn object(mut value: Value, max: usize) -> ToolResult {
         items.len()
     );
     map.insert(key, Value::Array(kept));
-    let mut result = ToolResult::structured(value);
-    result.content.push(crate::mcp::content::text(note));
+    let mut result = CallToolResult::structured(value);
+    result.content.push(crate::mcp::model::content::text(note));
     result
 }
 

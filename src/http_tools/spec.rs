@@ -3,6 +3,7 @@
 //! JSON files compiled into the service and checked by `validate` (unit tests run it on
 //! every shipped catalog; a malformed catalog is refused at load, never half-used).
 
+use crate::mcp::model::tool::ToolAnnotations;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -40,7 +41,8 @@ pub struct ToolSpec {
     pub raw_input_schema: Box<RawValue>,
     #[serde(default, rename = "outputSchema")]
     pub raw_output_schema: Option<Box<RawValue>>,
-    pub annotations: AnnotationSpec,
+    /// MCP tool annotations; `validate` requires `readOnlyHint`, so every write is explicit.
+    pub annotations: ToolAnnotations,
     pub request: RequestSpec,
     #[serde(default)]
     pub response: ResponseSpec,
@@ -57,19 +59,6 @@ impl ToolSpec {
         let raw = self.raw_output_schema.as_ref()?;
         serde_json::from_str(raw.get()).ok()
     }
-}
-
-/// MCP tool annotations; `readOnlyHint` is required so every write is explicit.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct AnnotationSpec {
-    pub read_only_hint: bool,
-    #[serde(default)]
-    pub destructive_hint: Option<bool>,
-    #[serde(default)]
-    pub idempotent_hint: Option<bool>,
-    #[serde(default)]
-    pub open_world_hint: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

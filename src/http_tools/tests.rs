@@ -84,7 +84,7 @@ fn shipped_catalogs_are_valid_and_describe_every_tool() {
         check_schemas(&loaded).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(loaded.name, name);
         for tool in &loaded.tools {
-            let d = tool.describe();
+            let d = serde_json::to_value(tool.describe()).unwrap();
             assert_eq!(d["inputSchema"]["type"], "object", "{}", tool.spec.name);
             assert!(d["annotations"]["readOnlyHint"].is_boolean());
         }

@@ -7,10 +7,10 @@ use super::spec::{RequestSpec, ToolSpec};
 use super::ApiAccess;
 use crate::mcp::context::RequestContext;
 use crate::registry::schema::check_arguments;
-use crate::registry::tool::{Tool, ToolResult};
+use crate::registry::tool::{CallToolResult, Tool, ToolDescriptor};
 use crate::upstream::{Upstream, UpstreamRequest};
 use http::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 pub struct HttpTool {
     pub spec: ToolSpec,
@@ -23,7 +23,7 @@ pub struct HttpTool {
 impl HttpTool {
     /// Whether calling it may change data.
     pub fn writes(&self) -> bool {
-        !self.spec.annotations.read_only_hint
+        self.spec.annotations.read_only_hint != Some(true)
     }
 }
 
@@ -32,37 +32,21 @@ impl Tool for HttpTool {
         &self.spec.name
     }
 
-    fn describe(&self) -> Value {
+    fn describe(&self) -> ToolDescriptor<'_> {
         let spec = &self.spec;
-        let a = spec.annotations;
-        let mut annotations = json!({ "readOnlyHint": a.read_only_hint });
-        for (key, hint) in [
-            ("destructiveHint", a.destructive_hint),
-            ("idempotentHint", a.idempotent_hint),
-            ("openWorldHint", a.open_world_hint),
-        ] {
-            if let Some(hint) = hint {
-                annotations[key] = json!(hint);
-            }
+        ToolDescriptor {
+            name: &spec.name,
+            title: spec.title.as_deref(),
+            description: &spec.description,
+            input_schema: &spec.raw_input_schema,
+            output_schema: spec.raw_output_schema.as_deref(),
+            annotations: spec.annotations,
         }
-        let mut out = json!({
-            "name": spec.name,
-            "description": spec.description,
-            "inputSchema": spec.input_schema(),
-            "annotations": annotations,
-        });
-        if let Some(title) = &spec.title {
-            out["title"] = json!(title);
-        }
-        if let Some(schema) = spec.output_schema() {
-            out["outputSchema"] = schema;
-        }
-        out
     }
 
-    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolResult {
+    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> CallToolResult {
         if let Err(problems) = check_arguments(&self.spec.input_schema(), arguments) {
-            return ToolResult::error(format!("Invalid arguments: {problems}"));
+            return CallToolResult::error(format!("Invalid arguments: {problems}"));
         }
         let mut args = arguments.clone();
         let upstream = ctx.upstream;
@@ -81,14 +65,14 @@ impl Tool for HttpTool {
                 Ok(Some(value)) => {
                     args.insert(name.clone(), value);
                 }
-                Ok(None) => return ToolResult::error(resolve.missing.clone()),
+                Ok(None) => return CallToolResult::error(resolve.missing.clone()),
                 Err(result) => return result,
             }
         }
         let secret = |key: &str| self.access.secret(upstream, key);
         let request = match render::request(&self.spec.request, &args, &secret) {
             Ok(request) => request.to(&self.access.backend),
-            Err(problem) => return ToolResult::error(problem),
+            Err(problem) => return CallToolResult::error(problem),
         };
         let offset = self
             .spec
@@ -118,11 +102,11 @@ fn resolve_default(
     path: &str,
     pointer: &str,
     args: &Map<String, Value>,
-) -> Result<Option<Value>, ToolResult> {
-    let path_and_query = render::path(path, args).map_err(ToolResult::error)?;
+) -> Result<Option<Value>, CallToolResult> {
+    let path_and_query = render::path(path, args).map_err(CallToolResult::error)?;
     // The lookup authenticates like the tool's own request.
     let secret = |key: &str| access.secret(upstream, key);
-    let headers = render::headers(&spec.headers, &secret).map_err(ToolResult::error)?;
+    let headers = render::headers(&spec.headers, &secret).map_err(CallToolResult::error)?;
     let request = UpstreamRequest {
         backend: access.backend.clone(),
         method: Method::GET,

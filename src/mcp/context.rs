@@ -2,8 +2,9 @@
 //! client. The transport decides how those notifications travel (an SSE reply on
 //! Streamable HTTP, Fanout publishes on the legacy SSE transport).
 
+use super::model::notification::{LoggingMessageParams, Notification, ProgressParams};
 use crate::upstream::Upstream;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Receives the notifications a request emits before its response.
 pub trait Notifier {
@@ -99,28 +100,27 @@ impl<'a> RequestContext<'a> {
             return;
         }
         self.last_progress = Some(progress);
-        let mut params = json!({ "progressToken": token, "progress": progress });
-        if let Some(total) = total {
-            params["total"] = json!(total);
-        }
-        if let Some(message) = message {
-            params["message"] = json!(message);
-        }
-        self.notifier.notify(crate::jsonrpc::notification(
-            "notifications/progress",
-            params,
-        ));
+        let params = ProgressParams {
+            progress_token: token,
+            progress,
+            total,
+            message,
+        };
+        let notification = Notification::new("notifications/progress", params);
+        self.notifier.notify(notification.to_json());
     }
 
     /// Sends `notifications/message`. The server is stateless, so a level set with
     /// logging/setLevel cannot be remembered by the next instance: every message is sent
     /// and the client filters (documented in README).
     pub fn log(&mut self, level: LogLevel, logger: &str, data: Value) {
-        let params = json!({ "level": level.as_str(), "logger": logger, "data": data });
-        self.notifier.notify(crate::jsonrpc::notification(
-            "notifications/message",
-            params,
-        ));
+        let params = LoggingMessageParams {
+            level: level.as_str(),
+            logger,
+            data,
+        };
+        let notification = Notification::new("notifications/message", params);
+        self.notifier.notify(notification.to_json());
     }
 }
 
@@ -128,6 +128,7 @@ impl<'a> RequestContext<'a> {
 mod tests {
     use super::*;
     use crate::upstream::NoUpstream;
+    use serde_json::json;
 
     #[test]
     fn progress_needs_a_token_and_must_increase() {

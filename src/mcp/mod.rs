@@ -1,6 +1,6 @@
-//! The Model Context Protocol layer: versions, request context, content, dispatch.
+//! The Model Context Protocol layer: the wire model, versions, request context, dispatch.
 
-pub mod content;
 pub mod context;
+pub mod model;
 pub mod server;
 pub mod version;

@@ -1,14 +1,32 @@
 //! The MCP dispatcher: one request in, one response out, notifications on the side.
 //! Transport-agnostic and stateless: everything a request needs is in the request.
+//! Dispatch matches on `Method`; every result is a type of `super::model`, serialized
+//! once, straight into the response.
 
 use super::context::{LogLevel, Notifier, RequestContext};
+use super::model::completion::{
+    CompleteArgument, CompleteParams, CompleteResult, Completion, Reference,
+};
+use super::model::initialize::{
+    Empty, Implementation, InitializeParams, InitializeResult, ListChanged, ResourcesCapability,
+    ServerCapabilities,
+};
+use super::model::method::Method;
+use super::model::prompt::{GetPromptParams, ListPromptsResult};
+use super::model::resource::{
+    ListResourceTemplatesResult, ListResourcesResult, ReadResourceResult, ResourceNotFound,
+    UriParams,
+};
+use super::model::tool::{CallToolParams, CallToolResult, ListToolsResult};
+use super::model::{content::ResourceContents, EmptyResult, ListParams, SetLevelParams};
 use super::version;
 use crate::jsonrpc::{self, invalid_params, Error, ErrorCode, Output, Request, RESOURCE_NOT_FOUND};
 use crate::registry::{page::page, Catalog};
 use crate::upstream::Upstream;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use std::cell::RefCell;
 
 /// Who this server says it is in the initialize result.
@@ -47,7 +65,7 @@ impl Server<'_> {
         let params = request.params.as_ref();
         if let Ok(mut trace) = self.trace.try_borrow_mut() {
             trace.method = Some(request.method.clone());
-            trace.tool = (request.method == "tools/call")
+            trace.tool = (Method::parse(&request.method) == Some(Method::ToolsCall))
                 .then(|| params.and_then(|p| p.get("name")).and_then(Value::as_str))
                 .flatten()
                 .map(|name| name.chars().take(64).collect());
@@ -66,65 +84,77 @@ impl Server<'_> {
         method: &str,
         params: Option<&Map<String, Value>>,
         notifier: &mut dyn Notifier,
-    ) -> Result<Value, Error> {
+    ) -> Result<Box<RawValue>, Error> {
         let catalog = self.catalog;
-        match method {
-            "initialize" => self.initialize(parse(params)?),
-            "ping" => Ok(json!({})),
-            "tools/list" if !catalog.tools.is_empty() => {
+        let (tools, prompts) = (!catalog.tools.is_empty(), !catalog.prompts.is_empty());
+        let resources = self.has_resources();
+        let not_found = || Error {
+            code: ErrorCode::MethodNotFound,
+            message: format!("Method not found: {method}"),
+            data: None,
+        };
+        let Some(known) = Method::parse(method) else {
+            return Err(not_found());
+        };
+        match known {
+            Method::Initialize => self.initialize(parse(params)?),
+            Method::Ping => serialize(&EmptyResult {}),
+            Method::ToolsList if tools => {
                 let ListParams { cursor } = parse(params)?;
-                let (tools, next) = page(&catalog.tools, cursor.as_deref(), self.page_size)?;
-                let tools: Vec<Value> = tools.iter().map(|t| t.describe()).collect();
-                Ok(listed("tools", tools, next))
+                let (items, next) = page(&catalog.tools, cursor.as_deref(), self.page_size)?;
+                serialize(&ListToolsResult {
+                    tools: items.iter().map(|t| t.describe()).collect(),
+                    next_cursor: next,
+                })
             }
-            "tools/call" if !catalog.tools.is_empty() => {
-                let CallParams { name, arguments } = parse(params)?;
+            Method::ToolsCall if tools => {
+                let CallToolParams { name, arguments } = parse(params)?;
                 if let Some(disabled) = catalog.disabled.iter().find(|d| d.name == name) {
-                    let result = crate::registry::tool::ToolResult::error(disabled.reason.clone());
-                    return Ok(result.to_json());
+                    return serialize(&CallToolResult::error(disabled.reason.clone()));
                 }
                 let tool = catalog
                     .tool(&name)
                     .ok_or_else(|| invalid_params(format!("unknown tool '{name}'")))?;
                 let mut ctx = RequestContext::new(params, notifier, self.upstream);
-                Ok(tool.call(&arguments, &mut ctx).to_json())
+                serialize(&tool.call(&arguments, &mut ctx))
             }
-            "resources/list" if self.has_resources() => {
+            Method::ResourcesList if resources => {
                 let ListParams { cursor } = parse(params)?;
                 let (items, next) = page(&catalog.resources, cursor.as_deref(), self.page_size)?;
-                Ok(listed(
-                    "resources",
-                    items.iter().map(|r| r.describe()).collect(),
-                    next,
-                ))
+                serialize(&ListResourcesResult {
+                    resources: items.iter().map(|r| r.describe()).collect(),
+                    next_cursor: next,
+                })
             }
-            "resources/templates/list" if self.has_resources() => {
+            Method::ResourceTemplatesList if resources => {
                 let ListParams { cursor } = parse(params)?;
                 let (items, next) = page(&catalog.templates, cursor.as_deref(), self.page_size)?;
-                let items = items.iter().map(|t| t.describe()).collect();
-                Ok(listed("resourceTemplates", items, next))
+                serialize(&ListResourceTemplatesResult {
+                    resource_templates: items.iter().map(|t| t.describe()).collect(),
+                    next_cursor: next,
+                })
             }
-            "resources/read" if self.has_resources() => {
+            Method::ResourcesRead if resources => {
                 let UriParams { uri } = parse(params)?;
-                Ok(json!({ "contents": self.read_resource(&uri)? }))
+                let contents = self.read_resource(&uri)?;
+                serialize(&ReadResourceResult { contents })
             }
             // Subscriptions are acknowledged for resources that exist. Updates are pushed
             // only where a stream exists to carry them (not on stateless Streamable HTTP).
-            "resources/subscribe" | "resources/unsubscribe" if self.has_resources() => {
+            Method::ResourcesSubscribe | Method::ResourcesUnsubscribe if resources => {
                 let UriParams { uri } = parse(params)?;
                 self.read_resource(&uri)?;
-                Ok(json!({}))
+                serialize(&EmptyResult {})
             }
-            "prompts/list" if !catalog.prompts.is_empty() => {
+            Method::PromptsList if prompts => {
                 let ListParams { cursor } = parse(params)?;
                 let (items, next) = page(&catalog.prompts, cursor.as_deref(), self.page_size)?;
-                Ok(listed(
-                    "prompts",
-                    items.iter().map(|p| p.describe()).collect(),
-                    next,
-                ))
+                serialize(&ListPromptsResult {
+                    prompts: items.iter().map(|p| p.describe()).collect(),
+                    next_cursor: next,
+                })
             }
-            "prompts/get" if !catalog.prompts.is_empty() => {
+            Method::PromptsGet if prompts => {
                 let GetPromptParams { name, arguments } = parse(params)?;
                 let prompt = catalog
                     .prompt(&name)
@@ -132,26 +162,22 @@ impl Server<'_> {
                 let arguments = prompt
                     .validate(arguments.as_ref())
                     .map_err(invalid_params)?;
-                Ok((prompt.get)(&arguments))
+                serialize(&(prompt.get)(&arguments))
             }
-            "logging/setLevel" => {
-                let LevelParams { level } = parse(params)?;
+            Method::LoggingSetLevel => {
+                let SetLevelParams { level } = parse(params)?;
                 LogLevel::parse(&level)
-                    .map(|_| json!({}))
-                    .ok_or_else(|| invalid_params(format!("unknown log level '{level}'")))
+                    .ok_or_else(|| invalid_params(format!("unknown log level '{level}'")))?;
+                serialize(&EmptyResult {})
             }
-            "completion/complete" if self.has_completions() => self.complete(parse(params)?),
-            _ => Err(Error {
-                code: ErrorCode::MethodNotFound,
-                message: format!("Method not found: {method}"),
-                data: None,
-            }),
+            Method::CompletionComplete if self.has_completions() => self.complete(parse(params)?),
+            _ => Err(not_found()),
         }
     }
 
     /// The OAuth scope a tools/call needs but the caller lacks, if that is the case.
     pub fn scope_needed(&self, request: &Request) -> Option<&str> {
-        if request.method != "tools/call" {
+        if Method::parse(&request.method) != Some(Method::ToolsCall) {
             return None;
         }
         let name = request.params.as_ref()?.get("name")?.as_str()?;
@@ -168,37 +194,37 @@ impl Server<'_> {
             || self.catalog.templates.iter().any(|t| t.complete.is_some())
     }
 
-    fn initialize(&self, params: InitializeParams) -> Result<Value, Error> {
+    fn initialize(&self, params: InitializeParams) -> Result<Box<RawValue>, Error> {
         let catalog = self.catalog;
-        let mut capabilities = json!({ "logging": {} });
-        if !catalog.tools.is_empty() {
-            capabilities["tools"] = json!({ "listChanged": false });
-        }
-        if self.has_resources() {
-            capabilities["resources"] = json!({ "subscribe": true, "listChanged": false });
-        }
-        if !catalog.prompts.is_empty() {
-            capabilities["prompts"] = json!({ "listChanged": false });
-        }
-        if self.has_completions() {
-            capabilities["completions"] = json!({});
-        }
-        let mut result = json!({
-            "protocolVersion": version::negotiate(&params.protocol_version),
-            "capabilities": capabilities,
-            "serverInfo": {
-                "name": self.info.name,
-                "title": self.info.title,
-                "version": self.info.version,
-            },
+        let listed = Some(ListChanged {
+            list_changed: false,
         });
-        if let Some(instructions) = &self.info.instructions {
-            result["instructions"] = json!(instructions);
-        }
-        Ok(result)
+        let capabilities = ServerCapabilities {
+            logging: Empty {},
+            tools: listed.filter(|_| !catalog.tools.is_empty()),
+            resources: self.has_resources().then_some(ResourcesCapability {
+                subscribe: true,
+                list_changed: false,
+            }),
+            prompts: Some(ListChanged {
+                list_changed: false,
+            })
+            .filter(|_| !catalog.prompts.is_empty()),
+            completions: self.has_completions().then_some(Empty {}),
+        };
+        serialize(&InitializeResult {
+            protocol_version: version::negotiate(&params.protocol_version),
+            capabilities,
+            server_info: Implementation {
+                name: self.info.name,
+                title: self.info.title,
+                version: self.info.version,
+            },
+            instructions: self.info.instructions.as_deref(),
+        })
     }
 
-    fn read_resource(&self, uri: &str) -> Result<Vec<Value>, Error> {
+    fn read_resource(&self, uri: &str) -> Result<Vec<ResourceContents>, Error> {
         let catalog = self.catalog;
         if let Some(resource) = catalog.resources.iter().find(|r| r.uri == uri) {
             return Ok((resource.read)(uri));
@@ -211,11 +237,11 @@ impl Server<'_> {
         Err(Error {
             code: ErrorCode::ServerError(RESOURCE_NOT_FOUND),
             message: format!("Resource not found: {uri}"),
-            data: Some(json!({ "uri": uri })),
+            data: serde_json::to_value(ResourceNotFound { uri }).ok(),
         })
     }
 
-    fn complete(&self, params: CompleteParams) -> Result<Value, Error> {
+    fn complete(&self, params: CompleteParams) -> Result<Box<RawValue>, Error> {
         let CompleteArgument { name, value } = params.argument;
         let values = match params.reference {
             Reference::Prompt { name: prompt } => {
@@ -249,82 +275,30 @@ impl Server<'_> {
         };
         let total = values.len();
         let values: Vec<String> = values.into_iter().take(MAX_COMPLETIONS).collect();
-        Ok(json!({
-            "completion": { "values": values, "total": total, "hasMore": total > MAX_COMPLETIONS }
-        }))
+        serialize(&CompleteResult {
+            completion: Completion {
+                values,
+                total,
+                has_more: total > MAX_COMPLETIONS,
+            },
+        })
     }
 }
 
-fn listed(key: &str, items: Vec<Value>, next: Option<String>) -> Value {
-    let mut out = json!({ key: items });
-    if let Some(next) = next {
-        out["nextCursor"] = json!(next);
-    }
-    out
+/// A result, serialized once into the response. The model's types always serialize; a
+/// failure would still be an error response, never a panic.
+fn serialize<T: Serialize>(result: &T) -> Result<Box<RawValue>, Error> {
+    serde_json::value::to_raw_value(result).map_err(|_| Error {
+        code: ErrorCode::InternalError,
+        message: "Internal error: the result could not be serialized".into(),
+        data: None,
+    })
 }
 
 /// Typed params; absent params parse as an empty object so all-optional params work.
 fn parse<T: DeserializeOwned>(params: Option<&Map<String, Value>>) -> Result<T, Error> {
     let value = Value::Object(params.cloned().unwrap_or_default());
     serde_json::from_value(value).map_err(invalid_params)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct InitializeParams {
-    protocol_version: String,
-}
-
-#[derive(Deserialize)]
-struct ListParams {
-    #[serde(default)]
-    cursor: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CallParams {
-    name: String,
-    #[serde(default)]
-    arguments: Map<String, Value>,
-}
-
-#[derive(Deserialize)]
-struct UriParams {
-    uri: String,
-}
-
-#[derive(Deserialize)]
-struct GetPromptParams {
-    name: String,
-    #[serde(default)]
-    arguments: Option<Map<String, Value>>,
-}
-
-#[derive(Deserialize)]
-struct LevelParams {
-    level: String,
-}
-
-#[derive(Deserialize)]
-struct CompleteParams {
-    #[serde(rename = "ref")]
-    reference: Reference,
-    argument: CompleteArgument,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type")]
-enum Reference {
-    #[serde(rename = "ref/prompt")]
-    Prompt { name: String },
-    #[serde(rename = "ref/resource")]
-    Resource { uri: String },
-}
-
-#[derive(Deserialize)]
-struct CompleteArgument {
-    name: String,
-    value: String,
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Prompts: named message templates with string arguments.
 
-use serde_json::{json, Map, Value};
+use crate::mcp::model::prompt::{GetPromptResult, PromptArgument, PromptDescriptor};
+use serde_json::{Map, Value};
 
 pub struct PromptArg {
     pub name: &'static str,
@@ -16,29 +17,28 @@ pub struct PromptDef {
     pub title: Option<&'static str>,
     pub description: &'static str,
     pub arguments: &'static [PromptArg],
-    /// Builds the prompts/get result (`{ description?, messages }`) from valid arguments.
-    pub get: fn(&PromptArgs) -> Value,
+    /// Builds the prompts/get result from valid arguments.
+    pub get: fn(&PromptArgs) -> GetPromptResult,
     /// Suggestions for an argument given what the user typed so far.
     pub complete: Option<fn(argument: &str, typed: &str) -> Vec<String>>,
 }
 
 impl PromptDef {
-    pub fn describe(&self) -> Value {
-        let arguments: Vec<Value> = self
-            .arguments
-            .iter()
-            .map(
-                |a| json!({ "name": a.name, "description": a.description, "required": a.required }),
-            )
-            .collect();
-        let mut out = json!({ "name": self.name, "description": self.description });
-        if !arguments.is_empty() {
-            out["arguments"] = Value::Array(arguments);
+    pub fn describe(&self) -> PromptDescriptor<'_> {
+        PromptDescriptor {
+            name: self.name,
+            title: self.title,
+            description: self.description,
+            arguments: self
+                .arguments
+                .iter()
+                .map(|a| PromptArgument {
+                    name: a.name,
+                    description: a.description,
+                    required: a.required,
+                })
+                .collect(),
         }
-        if let Some(title) = self.title {
-            out["title"] = json!(title);
-        }
-        out
     }
 
     /// Checks required arguments are present and every argument is a string.
@@ -56,9 +56,4 @@ impl PromptDef {
         }
         Ok(given)
     }
-}
-
-/// A prompt message with one content block.
-pub fn message(role: &str, content: Value) -> Value {
-    json!({ "role": role, "content": content })
 }

@@ -1,29 +1,27 @@
 //! Resources and resource templates (RFC 6570 level 1: `{name}` expansions).
 
-use serde_json::{json, Value};
+use crate::mcp::model::content::ResourceContents;
+use crate::mcp::model::resource::{ResourceDescriptor, ResourceTemplateDescriptor};
 
-/// A fixed resource. `read` returns its contents (see `mcp::content::*_contents`).
+/// A fixed resource. `read` returns its contents (see `mcp::model::content::*_contents`).
 pub struct ResourceDef {
     pub uri: &'static str,
     pub name: &'static str,
     pub title: Option<&'static str>,
     pub description: &'static str,
     pub mime_type: &'static str,
-    pub read: fn(uri: &str) -> Vec<Value>,
+    pub read: fn(uri: &str) -> Vec<ResourceContents>,
 }
 
 impl ResourceDef {
-    pub fn describe(&self) -> Value {
-        let mut out = json!({
-            "uri": self.uri,
-            "name": self.name,
-            "description": self.description,
-            "mimeType": self.mime_type,
-        });
-        if let Some(title) = self.title {
-            out["title"] = json!(title);
+    pub fn describe(&self) -> ResourceDescriptor<'_> {
+        ResourceDescriptor {
+            uri: self.uri,
+            name: self.name,
+            title: self.title,
+            description: self.description,
+            mime_type: self.mime_type,
         }
-        out
     }
 }
 
@@ -37,23 +35,20 @@ pub struct TemplateDef {
     pub title: Option<&'static str>,
     pub description: &'static str,
     pub mime_type: &'static str,
-    pub read: fn(uri: &str, vars: &Bindings) -> Vec<Value>,
+    pub read: fn(uri: &str, vars: &Bindings) -> Vec<ResourceContents>,
     /// Suggestions for a template variable given what the user typed so far.
     pub complete: Option<fn(variable: &str, typed: &str) -> Vec<String>>,
 }
 
 impl TemplateDef {
-    pub fn describe(&self) -> Value {
-        let mut out = json!({
-            "uriTemplate": self.uri_template,
-            "name": self.name,
-            "description": self.description,
-            "mimeType": self.mime_type,
-        });
-        if let Some(title) = self.title {
-            out["title"] = json!(title);
+    pub fn describe(&self) -> ResourceTemplateDescriptor<'_> {
+        ResourceTemplateDescriptor {
+            uri_template: self.uri_template,
+            name: self.name,
+            title: self.title,
+            description: self.description,
+            mime_type: self.mime_type,
         }
-        out
     }
 
     /// Binds the template's variables if `uri` is one of its resources. A variable

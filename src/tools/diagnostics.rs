@@ -1,8 +1,8 @@
 //! Diagnostics: tools for checking a deployment's transports end to end (large replies
 //! split across Fanout publishes, size limits). Off unless configured.
 
-use crate::mcp::content::text;
-use crate::registry::tool::{arguments, Annotations, ToolDef, ToolResult};
+use crate::mcp::model::content::text;
+use crate::registry::tool::{arguments, CallToolResult, ToolAnnotations, ToolDef};
 use crate::registry::ToolSet;
 use serde_json::json;
 
@@ -28,7 +28,7 @@ static TOOLS: [ToolDef; 2] = [
         output_schema: Some(
             r#"{"type":"object","properties":{"bytes":{"type":"integer","description":"Size of the text returned, in bytes"}},"required":["bytes"]}"#,
         ),
-        annotations: Annotations::READ_ONLY_LOCAL,
+        annotations: ToolAnnotations::READ_ONLY_LOCAL,
         run: |args, _| {
             #[derive(serde::Deserialize)]
             #[serde(deny_unknown_fields)]
@@ -39,11 +39,11 @@ static TOOLS: [ToolDef; 2] = [
                 Ok(Args { bytes }) if (1..=MAX_PAYLOAD_BYTES).contains(&bytes) => {
                     // The payload first (clients read it as the first block), then
                     // the structured content's JSON text.
-                    let mut result = ToolResult::structured(json!({ "bytes": bytes }));
+                    let mut result = CallToolResult::structured(json!({ "bytes": bytes }));
                     result.content.insert(0, text(payload(bytes)));
                     result
                 }
-                Ok(_) => ToolResult::error(format!(
+                Ok(_) => CallToolResult::error(format!(
                     "Invalid arguments: bytes must be between 1 and {MAX_PAYLOAD_BYTES}"
                 )),
                 Err(invalid) => invalid,
@@ -58,7 +58,7 @@ static TOOLS: [ToolDef; 2] = [
                   cost of a streamed (SSE) reply.",
         input_schema: r#"{"type":"object","properties":{"steps":{"type":"integer","minimum":0,"maximum":10,"description":"How many progress notifications to send"}},"required":["steps"],"additionalProperties":false}"#,
         output_schema: None,
-        annotations: Annotations::READ_ONLY_LOCAL,
+        annotations: ToolAnnotations::READ_ONLY_LOCAL,
         run: |args, ctx| {
             #[derive(serde::Deserialize)]
             #[serde(deny_unknown_fields)]
@@ -70,9 +70,9 @@ static TOOLS: [ToolDef; 2] = [
                     for step in 1..=steps {
                         ctx.progress(f64::from(step), Some(f64::from(steps)), None);
                     }
-                    ToolResult::text(payload(1024))
+                    CallToolResult::text(payload(1024))
                 }
-                Ok(_) => ToolResult::error("Invalid arguments: steps must be between 0 and 10"),
+                Ok(_) => CallToolResult::error("Invalid arguments: steps must be between 0 and 10"),
                 Err(invalid) => invalid,
             }
         },

@@ -16,6 +16,8 @@ use super::{origin, sse};
 use crate::config::Config;
 use crate::jsonrpc::{self, invalid_request, Incoming, Message, Output, RequestId};
 use crate::mcp::context::Notifier;
+use crate::mcp::model::initialize::negotiated_version;
+use crate::mcp::model::method::Method as McpMethod;
 use crate::mcp::server::Server;
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
@@ -104,7 +106,7 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
             if let Some(refusal) = endpoint.scope_refusal(&request) {
                 return reply.send(refusal);
             }
-            let initialize = request.method == "initialize";
+            let initialize = McpMethod::parse(&request.method) == Some(McpMethod::Initialize);
             let output = server.handle(request, reply);
             // Only initialize issues an id (and only it needs the signing key).
             let sessions = if initialize {
@@ -113,10 +115,8 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
                 None
             };
             if let (Some(sessions), Output::Success(success)) = (sessions, &output) {
-                let version = success.result["protocolVersion"]
-                    .as_str()
-                    .unwrap_or_default();
-                let id = sessions.issue(Kind::StreamableHttp, version);
+                let version = negotiated_version(&success.result).unwrap_or_default();
+                let id = sessions.issue(Kind::StreamableHttp, &version);
                 reply.session = HeaderValue::from_str(&id).ok();
             }
             reply.finish(vec![jsonrpc::to_bytes(&output)], false);
@@ -174,7 +174,9 @@ fn batch(messages: Vec<Message>, server: &Server, reply: &mut Reply) {
     let mut outputs = Vec::new();
     for message in messages {
         match message {
-            Message::Request(request) if request.method == "initialize" => {
+            Message::Request(request)
+                if McpMethod::parse(&request.method) == Some(McpMethod::Initialize) =>
+            {
                 let error = invalid_request("initialize must not be part of a batch");
                 outputs.push(jsonrpc::to_bytes(&jsonrpc::response(
                     request.id,

@@ -1,0 +1,167 @@
+//! Tools on the wire: the tools/list entry, tools/call params, annotations and results.
+
+use super::content::{self, Content};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// Behaviour hints shown to clients (MCP `ToolAnnotations`); the declarative catalogs
+/// read them from JSON (`readOnlyHint` required there, so every write is explicit).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ToolAnnotations {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only_hint: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destructive_hint: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotent_hint: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_world_hint: Option<bool>,
+}
+
+impl ToolAnnotations {
+    /// A tool that only reads and touches nothing outside this server.
+    pub const READ_ONLY_LOCAL: ToolAnnotations = ToolAnnotations {
+        read_only_hint: Some(true),
+        destructive_hint: Some(false),
+        idempotent_hint: Some(true),
+        open_world_hint: Some(false),
+    };
+
+    fn is_empty(&self) -> bool {
+        *self == ToolAnnotations::default()
+    }
+}
+
+/// A tools/list entry. The schemas are the tool's own JSON text, written out unparsed.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolDescriptor<'a> {
+    pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
+    pub description: &'a str,
+    pub input_schema: &'a RawValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "ToolAnnotations::is_empty")]
+    pub annotations: ToolAnnotations,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListToolsResult<'a> {
+    pub tools: Vec<ToolDescriptor<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallToolParams {
+    pub name: String,
+    #[serde(default)]
+    pub arguments: Map<String, Value>,
+}
+
+/// The outcome of a tool call: content blocks, optional structured content, and whether
+/// the tool itself failed (a tool failure is a result, not a JSON-RPC error).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallToolResult {
+    pub content: Vec<Content>,
+    /// Set only by `CallToolResult::structured`, which also adds the same JSON as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    structured_content: Option<Value>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_error: bool,
+}
+
+impl CallToolResult {
+    pub fn content(content: Vec<Content>) -> Self {
+        CallToolResult {
+            content,
+            structured_content: None,
+            is_error: false,
+        }
+    }
+
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::content(vec![content::text(text)])
+    }
+
+    /// A failure the model should see and can act on.
+    pub fn error(message: impl Into<String>) -> Self {
+        CallToolResult {
+            is_error: true,
+            ..Self::text(message)
+        }
+    }
+
+    /// Structured output, also given as JSON text for clients without outputSchema support
+    /// (the only way to make one: every structured result carries its JSON as text).
+    pub fn structured(value: Value) -> Self {
+        CallToolResult {
+            content: vec![content::text(value.to_string())],
+            structured_content: Some(value),
+            is_error: false,
+        }
+    }
+
+    /// The structured content, if any.
+    pub fn structured_content(&self) -> Option<&Value> {
+        self.structured_content.as_ref()
+    }
+
+    /// The text of every text block, joined by newlines.
+    pub fn text_of(&self) -> String {
+        let texts: Vec<&str> = self.content.iter().filter_map(Content::as_text).collect();
+        texts.join("\n")
+    }
+
+    /// The result as JSON (tests and the few places that inspect a result).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn results_serialize_per_spec() {
+        assert_eq!(
+            CallToolResult::text("hi").to_json(),
+            json!({ "content": [{ "type": "text", "text": "hi" }] })
+        );
+        assert_eq!(
+            CallToolResult::error("no").to_json()["isError"],
+            json!(true)
+        );
+        let s = CallToolResult::structured(json!({ "a": 1 })).to_json();
+        assert_eq!(s["structuredContent"], json!({ "a": 1 }));
+        assert_eq!(s["content"][0]["text"], json!("{\"a\":1}"));
+    }
+
+    #[test]
+    fn descriptors_write_schemas_as_given_and_only_set_hints() {
+        let schema = RawValue::from_string(r#"{"type":"object"}"#.into()).unwrap();
+        let d = ToolDescriptor {
+            name: "t",
+            title: None,
+            description: "d",
+            input_schema: &schema,
+            output_schema: None,
+            annotations: ToolAnnotations {
+                read_only_hint: Some(true),
+                ..ToolAnnotations::default()
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#"{"name":"t","description":"d","inputSchema":{"type":"object"},"annotations":{"readOnlyHint":true}}"#
+        );
+    }
+}
