@@ -18,6 +18,19 @@ pub enum Route {
 }
 
 impl Route {
+    /// A route that speaks MCP (Host/Origin rules and CORS apply).
+    pub fn is_mcp(self) -> bool {
+        matches!(
+            self,
+            Route::StreamableHttp(_) | Route::LegacySse | Route::LegacyMessages
+        )
+    }
+
+    /// A route of the legacy HTTP+SSE transport.
+    pub fn is_legacy(self) -> bool {
+        matches!(self, Route::LegacySse | Route::LegacyMessages)
+    }
+
     /// The OAuth resource a request on this route is for (`/messages` belongs to `/sse`,
     /// where its clients got their tokens).
     pub fn resource_path(self) -> ResourcePath {

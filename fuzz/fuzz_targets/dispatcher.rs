@@ -293,7 +293,6 @@ fuzz_target!(|data: &[u8]| {
             info: &fixture.info,
             page_size: fixture.config.page_size,
             upstream: &FuzzUpstream,
-            trace: Default::default(),
         };
         let sessions = LazySessions::new(|| Some(fixture.sessions.clone()));
         let endpoint = Endpoint {

@@ -290,7 +290,6 @@ fn a_step_up_challenge_names_the_tokens_scopes_and_the_one_needed() {
         info: &info,
         page_size: 50,
         upstream: &crate::upstream::NoUpstream,
-        trace: Default::default(),
     };
     let scopes = crate::service::scopes_supported(&config, &http_sets);
     let resource = ResourceInfo {

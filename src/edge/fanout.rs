@@ -5,7 +5,7 @@ use super::client::Client;
 use super::request::ClientRequest;
 use mcp_edge::config::{Config, GripSig};
 use mcp_edge::fanout::grip_sig::GripVerifier;
-use mcp_edge::transport::{connection::ClientConnection, envelope::refusal};
+use mcp_edge::transport::{connection::ClientConnection, envelope::Refusal};
 
 use mcp_edge::secret_keys::{GRIP_KEY, PUBLISH_TOKEN};
 
@@ -36,9 +36,5 @@ pub fn hand_off(request: ClientRequest, client: &mut Client) {
     } else {
         return;
     };
-    client.respond(refusal(
-        http::StatusCode::SERVICE_UNAVAILABLE,
-        None,
-        unavailable,
-    ));
+    client.respond(Refusal::new(http::StatusCode::SERVICE_UNAVAILABLE, unavailable).response());
 }

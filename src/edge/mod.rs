@@ -5,6 +5,7 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod fanout;
+pub mod gate;
 pub mod log;
 pub mod rate_limit;
 pub mod request;

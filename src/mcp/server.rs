@@ -27,7 +27,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::cell::RefCell;
 
 /// Who this server says it is in the initialize result.
 pub struct ServerInfo {
@@ -45,17 +44,8 @@ pub struct Server<'a> {
     pub info: &'a ServerInfo,
     /// Items per page for tools/list, resources/list, prompts/list.
     pub page_size: usize,
-    /// The HTTP API tools act on.
+    /// The HTTP APIs tools act on.
     pub upstream: &'a dyn Upstream,
-    /// What this request dispatched, for the request log.
-    pub trace: RefCell<Trace>,
-}
-
-/// The MCP method and tool of the last request dispatched (never arguments).
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Trace {
-    pub method: Option<String>,
-    pub tool: Option<String>,
 }
 
 impl Server<'_> {
@@ -63,13 +53,6 @@ impl Server<'_> {
     /// response is returned.
     pub fn handle(&self, request: Request, notifier: &mut dyn Notifier) -> Output {
         let params = request.params.as_ref();
-        if let Ok(mut trace) = self.trace.try_borrow_mut() {
-            trace.method = Some(request.method.clone());
-            trace.tool = (Method::parse(&request.method) == Some(Method::ToolsCall))
-                .then(|| params.and_then(|p| p.get("name")).and_then(Value::as_str))
-                .flatten()
-                .map(|name| name.chars().take(64).collect());
-        }
         let result = self.dispatch(&request.method, params, notifier);
         jsonrpc::response(request.id, result)
     }

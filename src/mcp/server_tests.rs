@@ -24,7 +24,6 @@ fn run(conformance: bool, page_size: usize, method: &str, params: Value) -> (Val
         info: &info,
         page_size,
         upstream: &crate::upstream::NoUpstream,
-        trace: Default::default(),
     };
     let message = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
     let crate::jsonrpc::Message::Request(request) = crate::jsonrpc::classify(message) else {

@@ -24,6 +24,11 @@ pub fn allows_batching(version: &str) -> bool {
     version <= "2025-03-26"
 }
 
+/// From 2025-03-26, initialize must not be part of a batch.
+pub fn initialize_alone(version: &str) -> bool {
+    version >= "2025-03-26"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

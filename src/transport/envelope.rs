@@ -1,5 +1,5 @@
-//! The HTTP envelope shared by both transports: header access, body checks, and
-//! refusals that carry a JSON-RPC error body.
+//! The HTTP envelope shared by both transports: header access, body checks, and the
+//! one refusal type, whose body is a JSON-RPC error.
 
 use crate::config::Config;
 use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
@@ -9,14 +9,43 @@ use http::{Request, Response, StatusCode};
 pub const JSON: &str = "application/json";
 pub const EVENT_STREAM: &str = "text/event-stream";
 
+/// Why a transport refuses an HTTP request: the status, and the JSON-RPC error its body
+/// carries, for the request's id when one is known. Every refusal reaches the client the
+/// same way, whatever rule made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub id: RequestId,
+    pub error: Error,
+}
+
+impl Refusal {
+    /// A transport rule's refusal (Host, Accept, session, size...): -32600, id null.
+    pub fn new(status: StatusCode, reason: impl Into<String>) -> Self {
+        let error = Error {
+            code: ErrorCode::InvalidRequest,
+            message: reason.into(),
+            data: None,
+        };
+        Refusal::error(status, RequestId::Null, error)
+    }
+
+    /// A refusal carrying an error the parser or the protocol rules produced for `id`.
+    pub fn error(status: StatusCode, id: RequestId, error: Error) -> Self {
+        Refusal { status, id, error }
+    }
+
+    pub fn response(self) -> Response<Vec<u8>> {
+        let body = jsonrpc::to_bytes(&jsonrpc::response(self.id, Err(self.error)));
+        json_response(self.status, body)
+    }
+}
+
 /// Content-Type (415) and body size (413) of a JSON-RPC POST.
-pub fn check_json_body(
-    req: &Request<Vec<u8>>,
-    config: &Config,
-) -> Result<(), (StatusCode, &'static str)> {
+pub fn check_json_body(req: &Request<Vec<u8>>, config: &Config) -> Result<(), Refusal> {
     let content_type = header_str(req, "content-type").unwrap_or("");
     if media_type(content_type) != JSON {
-        return Err((
+        return Err(Refusal::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Unsupported Media Type: Content-Type must be application/json",
         ));
@@ -24,7 +53,7 @@ pub fn check_json_body(
     let too_large = declared_length(req).is_some_and(|n| n > config.max_body_bytes as u64)
         || req.body().len() > config.max_body_bytes;
     if too_large {
-        return Err((
+        return Err(Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Payload Too Large: request body exceeds the limit",
         ));
@@ -66,31 +95,14 @@ pub fn declared_length(req: &Request<Vec<u8>>) -> Option<u64> {
     header_str(req, "content-length").and_then(|n| n.trim().parse::<u64>().ok())
 }
 
-/// A transport-level refusal: an HTTP error with a JSON-RPC error body (id null).
-pub fn refusal(status: StatusCode, id: Option<RequestId>, reason: &str) -> Response<Vec<u8>> {
-    let error = Error {
-        code: ErrorCode::InvalidRequest,
-        message: reason.to_string(),
-        data: None,
-    };
-    error_response(status, id.unwrap_or(RequestId::Null), error)
-}
-
 /// 429 with Retry-After: the caller is over its rate limit.
 pub fn too_many_requests(retry_after_seconds: u64) -> Response<Vec<u8>> {
     let reason = format!("Too Many Requests: retry after {retry_after_seconds} seconds");
-    let mut response = refusal(StatusCode::TOO_MANY_REQUESTS, None, &reason);
+    let mut response = Refusal::new(StatusCode::TOO_MANY_REQUESTS, reason).response();
     if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
-}
-
-pub fn error_response(status: StatusCode, id: RequestId, error: Error) -> Response<Vec<u8>> {
-    json_response(
-        status,
-        jsonrpc::to_bytes(&jsonrpc::response(id, Err(error))),
-    )
 }
 
 pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Vec<u8>> {

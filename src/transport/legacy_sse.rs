@@ -9,14 +9,14 @@
 //!    Streamable HTTP and publishes what it produces to the channel, in order; 202.
 
 use super::connection::ClientConnection;
-use super::envelope::{check_json_body, error_response, header_str, refusal};
+use super::envelope::{check_json_body, header_str, Refusal};
+use super::exchange::{exchange, Answer, Trace};
 use super::session::Kind;
 use super::session_stream::SessionStream;
 use super::{origin, sse, Endpoint};
 use crate::fanout::grip_sig::GripVerifier;
 use crate::fanout::publish::Publisher;
-use crate::jsonrpc::{self, invalid_request, Error, ErrorCode, Incoming, Message, RequestId};
-use crate::mcp::server::Server;
+use crate::jsonrpc::{self, Error, ErrorCode, Output, RequestId};
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 
@@ -46,7 +46,7 @@ pub fn sse(
             Ok(()) => answer(conn, not_allowed("GET")),
             Err(reason) => answer(
                 conn,
-                refusal(StatusCode::FORBIDDEN, None, &forbidden(reason)),
+                Refusal::new(StatusCode::FORBIDDEN, forbidden(reason)).response(),
             ),
         };
     }
@@ -56,7 +56,7 @@ pub fn sse(
         header_str(req, "origin"),
     ) {
         Ok(cors) => cors,
-        Err(reason) => return answer(conn, refusal(StatusCode::FORBIDDEN, None, reason)),
+        Err(reason) => return answer(conn, Refusal::new(StatusCode::FORBIDDEN, reason).response()),
     };
     match *req.method() {
         Method::GET if endpoint.sessions.get().is_some() => SseOutcome::HandOff,
@@ -112,94 +112,78 @@ fn channel(nonce: &str) -> String {
     format!("mcp-{nonce}")
 }
 
-/// `POST /messages?sessionId=<id>`.
+/// `POST /messages?sessionId=<id>`; returns what it dispatched (for the log).
 pub fn messages(
     req: &Request<Vec<u8>>,
     endpoint: &Endpoint,
     publisher: &mut dyn Publisher,
     conn: &mut dyn ClientConnection,
-) {
+) -> Trace {
     let cors = match origin::check(
         endpoint.config,
         header_str(req, "host"),
         header_str(req, "origin"),
     ) {
         Ok(cors) => cors,
-        Err(reason) => return conn.respond(refusal(StatusCode::FORBIDDEN, None, reason)),
+        Err(reason) => {
+            conn.respond(Refusal::new(StatusCode::FORBIDDEN, reason).response());
+            return Trace::default();
+        }
     };
     let cors = cors.as_deref();
-    let response = match *req.method() {
-        Method::POST => post_message(req, endpoint, publisher),
-        Method::OPTIONS if cors.is_some() => preflight(),
-        _ => not_allowed("POST"),
+    let (response, trace) = match *req.method() {
+        Method::POST => match post_message(req, endpoint, publisher) {
+            Ok(answered) => answered,
+            Err(refusal) => (refusal.response(), Trace::default()),
+        },
+        Method::OPTIONS if cors.is_some() => (preflight(), Trace::default()),
+        _ => (not_allowed("POST"), Trace::default()),
     };
     conn.respond(with_cors(response, cors));
+    trace
 }
+
+/// The 2024-11-05 protocol the legacy transport speaks.
+const LEGACY_VERSION: &str = "2024-11-05";
 
 fn post_message(
     req: &Request<Vec<u8>>,
     endpoint: &Endpoint,
     publisher: &mut dyn Publisher,
-) -> Response<Vec<u8>> {
-    let Some(id) = session_id(req) else {
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            None,
-            "Bad Request: missing sessionId",
-        );
-    };
+) -> Result<(Response<Vec<u8>>, Trace), Refusal> {
+    let bad_request = |reason| Refusal::new(StatusCode::BAD_REQUEST, reason);
+    let id = session_id(req).ok_or_else(|| bad_request("Bad Request: missing sessionId"))?;
     if !looks_like_session_id(id) {
-        return refusal(
-            StatusCode::BAD_REQUEST,
-            None,
-            "Bad Request: malformed sessionId",
-        );
+        return Err(bad_request("Bad Request: malformed sessionId"));
     }
-    let Some(session) = endpoint
+    let session = endpoint
         .sessions
         .get()
         .and_then(|s| s.verify(Kind::LegacySse, id))
-    else {
-        let reason = "Not Found: unknown or expired session; reconnect to /sse";
-        return refusal(StatusCode::NOT_FOUND, None, reason);
-    };
+        .ok_or_else(|| {
+            let reason = "Not Found: unknown or expired session; reconnect to /sse";
+            Refusal::new(StatusCode::NOT_FOUND, reason)
+        })?;
     if session.label != endpoint.principal.id() {
         let reason = "Forbidden: this session belongs to another client";
-        return refusal(StatusCode::FORBIDDEN, None, reason);
+        return Err(Refusal::new(StatusCode::FORBIDDEN, reason));
     }
-    if let Err((status, reason)) = check_json_body(req, endpoint.config) {
-        return refusal(status, None, reason);
-    }
-    let incoming = match jsonrpc::parse_with(req.body(), &endpoint.config.limits) {
-        Ok(incoming) => incoming,
-        Err(error) => return error_response(StatusCode::BAD_REQUEST, RequestId::Null, error),
-    };
-    let server = endpoint.server;
+    check_json_body(req, endpoint.config)?;
+    let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits)
+        .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     let mut stream = SessionStream::new(publisher, channel(&session.nonce));
-    let (response, reply_id) = match incoming {
-        Incoming::Single(Message::Request(request)) => {
-            if let Some(refusal) = endpoint.scope_refusal(&request) {
-                return refusal;
-            }
-            let id = request.id.clone();
-            let output = server.handle(request, &mut stream);
-            (jsonrpc::to_bytes(&output), id)
+    let (answer, trace) = exchange(incoming, LEGACY_VERSION, endpoint, &mut stream);
+    let (response, reply_id) = match answer {
+        Answer::Accepted => return Ok((accepted(), trace)),
+        Answer::Response(output) => (jsonrpc::to_bytes(&output), output_id(&output)),
+        Answer::Batch(outputs) => (jsonrpc::to_bytes(&outputs), RequestId::Null),
+        Answer::Invalid(id, error) => {
+            return Err(Refusal::error(StatusCode::BAD_REQUEST, id, error));
         }
-        Incoming::Single(Message::Notification { method, params }) => {
-            server.notify(&method, params.as_ref());
-            return accepted();
-        }
-        Incoming::Single(Message::Response) => return accepted(),
-        Incoming::Single(Message::Invalid { id, reason }) => {
-            return error_response(StatusCode::BAD_REQUEST, id, invalid_request(reason));
-        }
-        Incoming::Batch(messages) => match batch(messages, server, &mut stream) {
-            Some(outputs) => (outputs, RequestId::Null),
-            None => return accepted(),
-        },
+        Answer::Refused(response) => return Ok((response, trace)),
     };
     match stream.finish(&response, &reply_id) {
-        Ok(()) => accepted(),
+        Ok(()) => Ok((accepted(), trace)),
         Err(failure) => {
             let status = failure
                 .status
@@ -212,25 +196,17 @@ fn post_message(
                 ),
                 data: None,
             };
-            error_response(StatusCode::BAD_GATEWAY, reply_id, error)
+            Err(Refusal::error(StatusCode::BAD_GATEWAY, reply_id, error))
         }
     }
 }
 
-/// A 2024-11-05 batch: the requests' responses, as one JSON array.
-fn batch(messages: Vec<Message>, server: &Server, stream: &mut SessionStream) -> Option<Vec<u8>> {
-    let mut outputs = Vec::new();
-    for message in messages {
-        match message {
-            Message::Request(request) => outputs.push(server.handle(request, stream)),
-            Message::Notification { method, params } => server.notify(&method, params.as_ref()),
-            Message::Response => {}
-            Message::Invalid { id, reason } => {
-                outputs.push(jsonrpc::response(id, Err(invalid_request(reason))));
-            }
-        }
+/// The id a response answers.
+fn output_id(output: &Output) -> RequestId {
+    match output {
+        Output::Success(success) => success.id.clone(),
+        Output::Failure(failure) => failure.id.clone(),
     }
-    (!outputs.is_empty()).then(|| jsonrpc::to_bytes(&outputs))
 }
 
 fn session_id(req: &Request<Vec<u8>>) -> Option<&str> {
@@ -267,11 +243,12 @@ fn accepted() -> Response<Vec<u8>> {
 
 fn unavailable() -> Response<Vec<u8>> {
     let reason = "Service Unavailable: the SSE transport needs a session key (Secret Store mcp_secrets/session_key)";
-    refusal(StatusCode::SERVICE_UNAVAILABLE, None, reason)
+    Refusal::new(StatusCode::SERVICE_UNAVAILABLE, reason).response()
 }
 
 fn not_allowed(allow: &'static str) -> Response<Vec<u8>> {
-    let mut response = refusal(StatusCode::METHOD_NOT_ALLOWED, None, "Method not allowed");
+    let mut response =
+        Refusal::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed").response();
     let allow = HeaderValue::from_static(if allow == "GET" {
         "GET, OPTIONS"
     } else {

@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod envelope;
+pub mod exchange;
 pub mod legacy_sse;
 pub mod origin;
 pub mod session;

@@ -7,18 +7,17 @@
 
 use super::connection::ClientConnection;
 use super::envelope::{
-    accepts, check_json_body, error_response, header_str, json_response, refusal, EVENT_STREAM,
-    JSON,
+    accepts, check_json_body, header_str, json_response, Refusal, EVENT_STREAM, JSON,
 };
+use super::exchange::{exchange, Answer, Trace};
 use super::session::{Kind, Session};
 use super::Endpoint;
 use super::{origin, sse};
 use crate::config::Config;
-use crate::jsonrpc::{self, invalid_request, Incoming, Message, Output, RequestId};
+use crate::jsonrpc::{self, Output, RequestId};
 use crate::mcp::context::Notifier;
 use crate::mcp::model::initialize::negotiated_version;
 use crate::mcp::model::method::Method as McpMethod;
-use crate::mcp::server::Server;
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
@@ -27,14 +26,21 @@ use serde_json::Value;
 const PROTOCOL_VERSION: &str = "mcp-protocol-version";
 const SESSION_ID: &str = "mcp-session-id";
 
-/// Answers one HTTP request to the MCP endpoint. Session ids are issued on initialize
-/// and checked when presented; a request without one is still served (the server keeps
-/// no per-session state).
-pub fn serve(req: &Request<Vec<u8>>, endpoint: &Endpoint, conn: &mut dyn ClientConnection) {
+/// Answers one HTTP request to the MCP endpoint; returns what it dispatched (for the
+/// log). Session ids are issued on initialize and checked when presented; a request
+/// without one is still served (the server keeps no per-session state).
+pub fn serve(
+    req: &Request<Vec<u8>>,
+    endpoint: &Endpoint,
+    conn: &mut dyn ClientConnection,
+) -> Trace {
     let config = endpoint.config;
     let cors = match origin::check(config, header_str(req, "host"), header_str(req, "origin")) {
         Ok(cors) => cors,
-        Err(reason) => return conn.respond(refusal(StatusCode::FORBIDDEN, None, reason)),
+        Err(reason) => {
+            conn.respond(Refusal::new(StatusCode::FORBIDDEN, reason).response());
+            return Trace::default();
+        }
     };
     let mut reply = Reply {
         conn,
@@ -42,78 +48,63 @@ pub fn serve(req: &Request<Vec<u8>>, endpoint: &Endpoint, conn: &mut dyn ClientC
         session: None,
         streaming: false,
     };
-    match *req.method() {
+    let outcome = match *req.method() {
         Method::POST => post(req, endpoint, &mut reply),
         Method::OPTIONS if reply.cors.is_some() => {
             let mut response = Response::new(Vec::new());
             *response.status_mut() = StatusCode::NO_CONTENT;
             origin::preflight_headers(response.headers_mut());
             reply.send(response);
+            Ok(Trace::default())
         }
-        _ => {
-            // A dead session is 404 whatever the method (as on POST); a live one or none
-            // gets 405: there is still no stream to open or session to end.
-            if let Err(dead) = presented_session(req, endpoint) {
-                return reply.send(dead.response());
-            }
-            let mut response = refusal(
+        // A dead session is 404 whatever the method (as on POST); a live one or none
+        // gets 405: there is still no stream to open or session to end.
+        _ => presented_session(req, endpoint).and_then(|_| {
+            Err(Refusal::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                None,
                 "Method not allowed: this stateless server offers no GET stream or session; POST JSON-RPC messages",
-            );
+            ))
+        }),
+    };
+    outcome.unwrap_or_else(|refusal| {
+        let method_not_allowed = refusal.status == StatusCode::METHOD_NOT_ALLOWED;
+        let mut response = refusal.response();
+        if method_not_allowed {
             let allow = HeaderValue::from_static("POST, OPTIONS");
             response.headers_mut().insert(header::ALLOW, allow);
-            reply.send(response);
         }
-    }
+        reply.send(response);
+        Trace::default()
+    })
 }
 
-fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
-    let server = endpoint.server;
-    if let Err((status, reason)) = check_headers(req, endpoint.config) {
-        return reply.send(refusal(status, None, reason));
-    }
-    let session = match presented_session(req, endpoint) {
-        Ok(session) => session,
-        Err(dead) => return reply.send(dead.response()),
-    };
+fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Result<Trace, Refusal> {
+    check_headers(req, endpoint.config)?;
+    let session = presented_session(req, endpoint)?;
     // Without the header, the version negotiated at initialize (carried by the session
     // id) before the spec's fallback: a 2025-11-25 session does not regain batching.
     let version = match header_str(req, PROTOCOL_VERSION) {
         None => session
             .and_then(|s| version::supported(&s.label))
             .unwrap_or(version::ASSUMED_WITHOUT_HEADER),
-        Some(v) => match version::supported(v.trim()) {
-            Some(v) => v,
-            None => {
-                let reason = "Bad Request: unsupported MCP-Protocol-Version";
-                return reply.send(refusal(StatusCode::BAD_REQUEST, None, reason));
-            }
-        },
-    };
-    let incoming = match jsonrpc::parse_with(req.body(), &endpoint.config.limits) {
-        Ok(incoming) => incoming,
-        Err(error) => {
-            return reply.send(error_response(
+        Some(v) => version::supported(v.trim()).ok_or_else(|| {
+            Refusal::new(
                 StatusCode::BAD_REQUEST,
-                RequestId::Null,
-                error,
-            ))
-        }
+                "Bad Request: unsupported MCP-Protocol-Version",
+            )
+        })?,
     };
-    match incoming {
-        Incoming::Single(Message::Request(request)) => {
-            if let Some(refusal) = endpoint.scope_refusal(&request) {
-                return reply.send(refusal);
-            }
-            let initialize = McpMethod::parse(&request.method) == Some(McpMethod::Initialize);
-            let output = server.handle(request, reply);
+    let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits)
+        .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
+    let (answer, trace) = exchange(incoming, version, endpoint, reply);
+    match answer {
+        Answer::Accepted => reply.accepted(),
+        Answer::Response(output) => {
             // Only initialize issues an id (and only it needs the signing key).
-            let sessions = if initialize {
-                endpoint.sessions.get()
-            } else {
-                None
-            };
+            let sessions = trace
+                .was(McpMethod::Initialize)
+                .then(|| endpoint.sessions.get())
+                .flatten();
             if let (Some(sessions), Output::Success(success)) = (sessions, &output) {
                 let version = negotiated_version(&success.result).unwrap_or_default();
                 let id = sessions.issue(Kind::StreamableHttp, &version);
@@ -121,91 +112,37 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) {
             }
             reply.finish(vec![jsonrpc::to_bytes(&output)], false);
         }
-        Incoming::Single(Message::Notification { method, params }) => {
-            server.notify(&method, params.as_ref());
-            reply.accepted();
+        Answer::Batch(outputs) => {
+            reply.finish(outputs.iter().map(jsonrpc::to_bytes).collect(), true);
         }
-        Incoming::Single(Message::Response) => reply.accepted(),
-        Incoming::Single(Message::Invalid { id, reason }) => reply.send(error_response(
-            StatusCode::BAD_REQUEST,
-            id,
-            invalid_request(reason),
-        )),
-        Incoming::Batch(_) if !version::allows_batching(version) => {
-            let error =
-                invalid_request("JSON-RPC batches are not allowed in this protocol version");
-            reply.send(error_response(
-                StatusCode::BAD_REQUEST,
-                RequestId::Null,
-                error,
-            ))
+        Answer::Invalid(id, error) => {
+            return Err(Refusal::error(StatusCode::BAD_REQUEST, id, error));
         }
-        Incoming::Batch(messages) => batch(messages, server, reply),
+        Answer::Refused(response) => reply.send(response),
     }
+    Ok(trace)
 }
 
-/// The session a request presents in `Mcp-Session-Id`: `Ok(None)` without one, `Err`
-/// when it is unknown, forged or expired (or no session key is configured).
+/// The session a request presents in `Mcp-Session-Id`: `Ok(None)` without one, 404
+/// when it is unknown, forged or expired (or no session key is configured), whatever
+/// the method.
 fn presented_session(
     req: &Request<Vec<u8>>,
     endpoint: &Endpoint,
-) -> Result<Option<Session>, DeadSession> {
+) -> Result<Option<Session>, Refusal> {
     let Some(id) = header_str(req, SESSION_ID) else {
         return Ok(None);
     };
     let sessions = endpoint.sessions.get();
     let session = sessions.and_then(|s| s.verify(Kind::StreamableHttp, id));
-    session.map(Some).ok_or(DeadSession)
-}
-
-/// A presented session id that is not (or no longer) valid: 404, whatever the method.
-struct DeadSession;
-
-impl DeadSession {
-    fn response(self) -> Response<Vec<u8>> {
-        let reason = "Not Found: unknown or expired session; initialize again";
-        refusal(StatusCode::NOT_FOUND, None, reason)
-    }
-}
-
-/// 2025-03-26 batches: every request answered (in order), notifications and responses
-/// only acknowledged; initialize must travel alone.
-fn batch(messages: Vec<Message>, server: &Server, reply: &mut Reply) {
-    let mut outputs = Vec::new();
-    for message in messages {
-        match message {
-            Message::Request(request)
-                if McpMethod::parse(&request.method) == Some(McpMethod::Initialize) =>
-            {
-                let error = invalid_request("initialize must not be part of a batch");
-                outputs.push(jsonrpc::to_bytes(&jsonrpc::response(
-                    request.id,
-                    Err(error),
-                )));
-            }
-            Message::Request(request) => {
-                outputs.push(jsonrpc::to_bytes(&server.handle(request, reply)));
-            }
-            Message::Notification { method, params } => server.notify(&method, params.as_ref()),
-            Message::Response => {}
-            Message::Invalid { id, reason } => {
-                let output = jsonrpc::response(id, Err(invalid_request(reason)));
-                outputs.push(jsonrpc::to_bytes(&output));
-            }
-        }
-    }
-    if outputs.is_empty() {
-        reply.accepted();
-    } else {
-        reply.finish(outputs, true);
-    }
+    let reason = "Not Found: unknown or expired session; initialize again";
+    session
+        .map(Some)
+        .ok_or_else(|| Refusal::new(StatusCode::NOT_FOUND, reason))
 }
 
 /// Accept (406) for Streamable HTTP, then the common body checks (415, 413).
-fn check_headers(
-    req: &Request<Vec<u8>>,
-    config: &Config,
-) -> Result<(), (StatusCode, &'static str)> {
+fn check_headers(req: &Request<Vec<u8>>, config: &Config) -> Result<(), Refusal> {
     // A list header may span several field lines (RFC 9110 5.3).
     let accept: Vec<&str> = req
         .headers()
@@ -215,7 +152,7 @@ fn check_headers(
         .collect();
     let accept = accept.join(",");
     if !(accepts(&accept, JSON) && accepts(&accept, EVENT_STREAM)) {
-        return Err((
+        return Err(Refusal::new(
             StatusCode::NOT_ACCEPTABLE,
             "Not Acceptable: Accept must include both application/json and text/event-stream",
         ));

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::config::Mode;
+use crate::mcp::server::Server;
 use crate::transport::connection::Recorded;
 use crate::transport::session::{Kind, LazySessions, Session, Sessions};
 use http::header::HeaderName;
@@ -66,7 +67,6 @@ fn serve_counting(
         info: &info,
         page_size,
         upstream: &crate::upstream::NoUpstream,
-        trace: Default::default(),
     };
     let principal = crate::auth::Principal::local();
     let resource = crate::auth::challenge::ResourceInfo {
