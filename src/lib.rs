@@ -3,9 +3,11 @@
 //! builds and is unit-tested on the host.
 
 pub mod auth;
+pub mod catalog;
 pub mod config;
 pub mod conformance;
 pub mod fanout;
+pub mod headers;
 pub mod hex;
 pub mod http_tools;
 pub mod jsonrpc;
@@ -13,7 +15,6 @@ pub mod mcp;
 pub mod registry;
 pub mod router;
 pub mod secret_keys;
-pub mod service;
 pub mod tools;
 pub mod transport;
 pub mod upstream;

@@ -31,12 +31,12 @@ fn serve(
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
     use mcp_edge::transport::{connection::ClientConnection, session::LazySessions};
     use mcp_edge::transport::{streamable_http, Endpoint};
-    use mcp_edge::{fanout::publish::FanoutApi, mcp::server::Server, service};
+    use mcp_edge::{catalog, fanout::publish::FanoutApi, mcp::server::Server};
 
     // 1. Where it goes, and this deployment's settings and tool sets.
     let route = route(request.path());
     let config = edge::config::load(route.is_legacy(), log);
-    let http_sets = service::http_sets(&config);
+    let http_sets = catalog::http_sets(&config);
 
     // 2. Host and Origin first on every MCP route (403 whatever the credentials), CORS
     //    on every answer to an allowed origin; then who is calling, within the limits.
@@ -44,7 +44,7 @@ fn serve(
         client.respond(refused);
         return (None, Trace::default());
     }
-    let scopes = service::scopes_supported(&config, &http_sets);
+    let scopes = catalog::scopes_supported(&config, &http_sets);
     let admitted = edge::gate::caller(&config, route, &scopes, &mut request, log);
     let (principal, site) = match admitted {
         Ok(admitted) => admitted,
@@ -63,8 +63,8 @@ fn serve(
     // 3. What this caller may use, and the dispatcher that serves it; tools reach their
     //    APIs through their own backends with the server's credentials, never the caller's.
     let backends = edge::upstream::Backends::default();
-    let catalog = service::catalog(&config, &http_sets, &principal);
-    let info = service::server_info();
+    let catalog = catalog::for_caller(&config, &http_sets, &principal);
+    let info = catalog::server_info();
     let server = Server {
         catalog: &catalog,
         info: &info,

@@ -66,14 +66,14 @@ fn fixture() -> Fixture {
         allow_writes: vec!["fastly".into(), "backoffice".into()],
         ..Config::default()
     };
-    let http_sets = mcp_edge::service::http_sets(&config);
+    let http_sets = mcp_edge::catalog::http_sets(&config);
     assert_eq!(http_sets.len(), 2, "both shipped catalogs must load");
     let sessions = Sessions::new(KEY.to_vec(), NOW, [7; 16], 3600).expect("a 32-byte key");
     let session_id = sessions.issue(Kind::StreamableHttp, "2025-11-25");
     Fixture {
         config,
         http_sets,
-        info: mcp_edge::service::server_info(),
+        info: mcp_edge::catalog::server_info(),
         sessions,
         principal: Principal::local(),
         session_id,
@@ -287,7 +287,7 @@ fuzz_target!(|data: &[u8]| {
         let variant = Variant::from_byte(first);
         let req = request(&variant, fixture, body);
         let catalog =
-            mcp_edge::service::catalog(&fixture.config, &fixture.http_sets, &fixture.principal);
+            mcp_edge::catalog::for_caller(&fixture.config, &fixture.http_sets, &fixture.principal);
         let server = Server {
             catalog: &catalog,
             info: &fixture.info,

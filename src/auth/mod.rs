@@ -93,7 +93,7 @@ impl Principal {
             PrincipalKind::Anonymous => "anonymous",
         };
         let digest = Sha256::digest(format!("{kind}:{}", self.identity).as_bytes());
-        crate::hex::encode(&digest[..16])
+        crate::hex::encode(digest.get(..16).unwrap_or_default())
     }
 }
 

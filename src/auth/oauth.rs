@@ -157,5 +157,4 @@ fn decode(key: &Value, name: &str) -> Result<Vec<u8>, Refusal> {
 }
 
 #[cfg(test)]
-#[path = "oauth_tests.rs"]
 mod tests;

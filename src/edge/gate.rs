@@ -6,9 +6,10 @@ use super::client::Client;
 use super::log::RequestLog;
 use super::rate_limit::{address_key, over_limit, RETRY_AFTER_SECONDS};
 use super::request::ClientRequest;
-use http::{Response, StatusCode};
+use http::{header, Response, StatusCode};
 use mcp_edge::auth::{challenge, Principal};
 use mcp_edge::config::Config;
+use mcp_edge::headers::GRIP_SIG;
 use mcp_edge::jsonrpc::{calls_in, RequestId};
 use mcp_edge::router::Route;
 use mcp_edge::transport::envelope::{too_many_requests, Refusal};
@@ -43,8 +44,8 @@ pub fn origin(
     if !route.is_mcp() {
         return Ok(());
     }
-    let host = request.header("host").unwrap_or_default();
-    let origin = request.header("origin");
+    let host = request.header(header::HOST).unwrap_or_default();
+    let origin = request.header(header::ORIGIN);
     match origin::check(config, Some(host), origin) {
         Ok(cors) => client.cors = cors,
         Err(_) if route == Route::LegacySse && grip_sig_valid(config, request) => {
@@ -82,7 +83,7 @@ pub fn caller(
     }
     // With OAuth on, the resource identifiers come from the configuration (production
     // never takes them from the client's Host); without them OAuth is not served at all.
-    let host = request.header("host").unwrap_or_default();
+    let host = request.header(header::HOST).unwrap_or_default();
     let site = super::auth::site(config, host, route.resource_path()).map_err(|reason| {
         log.warn(reason);
         let response = Refusal::new(StatusCode::SERVICE_UNAVAILABLE, reason).response();
@@ -91,7 +92,7 @@ pub fn caller(
     if anonymous || preflight {
         return Ok((Principal::nobody(), site));
     }
-    let authorization = request.header("authorization");
+    let authorization = request.header(header::AUTHORIZATION);
     let principal = match super::auth::principal(config, &site, authorization, log) {
         Ok(principal) => principal,
         Err(refusal) => {
@@ -121,6 +122,6 @@ pub fn caller(
 /// refused: Fanout's callback may come back under another Host).
 fn grip_sig_valid(config: &Config, request: &ClientRequest) -> bool {
     request
-        .header("grip-sig")
+        .header(GRIP_SIG)
         .is_some_and(|sig| super::fanout::grip_verifier(config).verify(sig).is_ok())
 }

@@ -9,6 +9,7 @@
 
 use fastly::handle::{client_request_and_body, BodyHandle, RequestHandle};
 use http::header::HeaderName;
+use mcp_edge::headers;
 use mcp_edge::transport::envelope;
 use std::io::Read;
 
@@ -21,9 +22,9 @@ const READ_HEADERS: [HeaderName; 9] = [
     http::header::CONTENT_TYPE,
     http::header::CONTENT_LENGTH,
     http::header::AUTHORIZATION,
-    HeaderName::from_static("mcp-protocol-version"),
-    HeaderName::from_static("mcp-session-id"),
-    HeaderName::from_static("grip-sig"),
+    headers::MCP_PROTOCOL_VERSION,
+    headers::MCP_SESSION_ID,
+    headers::GRIP_SIG,
 ];
 
 /// Longest header value read (an OAuth access token can be several KB); longer values
@@ -83,7 +84,7 @@ impl ClientRequest {
         self.head.uri().path()
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: impl http::header::AsHeaderName) -> Option<&str> {
         envelope::header_str(&self.head, name)
     }
 

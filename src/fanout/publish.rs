@@ -15,9 +15,10 @@
 //! request's item can come between them. Two separate publishes have no such guarantee,
 //! and GRIP `id`/`prev-id` only reorders, it does not keep a writer's items together.
 
+use crate::headers::FASTLY_KEY;
 use crate::secret_keys::PUBLISH_TOKEN;
 use crate::upstream::{Upstream, UpstreamRequest, FASTLY_API};
-use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use http::header::{HeaderValue, CONTENT_TYPE};
 use http::Method;
 use serde::Serialize;
 
@@ -74,7 +75,7 @@ impl Publisher for FanoutApi<'_> {
             method: Method::POST,
             path_and_query: format!("/service/{}/publish/", self.service_id),
             headers: vec![
-                (HeaderName::from_static("fastly-key"), key),
+                (FASTLY_KEY, key),
                 (CONTENT_TYPE, HeaderValue::from_static("application/json")),
             ],
             body: Some(body),

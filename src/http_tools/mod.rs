@@ -17,12 +17,6 @@ use spec::{
 use std::sync::Arc;
 use tool::HttpTool;
 
-/// The catalogs shipped with the service: (tool set name, JSON).
-pub const CATALOGS: [(&str, &str); 2] = [
-    ("fastly", include_str!("../catalogs/fastly.json")),
-    ("backoffice", include_str!("../catalogs/backoffice.json")),
-];
-
 /// A loaded catalog.
 pub struct HttpToolSet {
     pub name: String,
@@ -249,5 +243,4 @@ pub fn validate(file: &CatalogFile) -> Result<(), String> {
 }
 
 #[cfg(test)]
-#[path = "tests.rs"]
 mod tests;

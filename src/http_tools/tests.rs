@@ -1,4 +1,5 @@
 use super::*;
+use crate::catalog::CATALOGS;
 use crate::mcp::context::RequestContext;
 use crate::registry::tool::Tool;
 use crate::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};

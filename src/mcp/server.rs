@@ -285,5 +285,4 @@ fn parse<T: DeserializeOwned>(params: Option<&Map<String, Value>>) -> Result<T, 
 }
 
 #[cfg(test)]
-#[path = "server_tests.rs"]
 mod tests;

@@ -21,7 +21,7 @@ pub fn page<'a, T>(
     };
     let end = start.saturating_add(size.max(1)).min(items.len());
     let next = (end < items.len()).then(|| format!("{PREFIX}{end}"));
-    Ok((&items[start..end], next))
+    Ok((items.get(start..end).unwrap_or_default(), next))
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ impl Refusal {
 
 /// Content-Type (415) and body size (413) of a JSON-RPC POST.
 pub fn check_json_body(req: &Request<Vec<u8>>, config: &Config) -> Result<(), Refusal> {
-    let content_type = header_str(req, "content-type").unwrap_or("");
+    let content_type = header_str(req, header::CONTENT_TYPE).unwrap_or("");
     if media_type(content_type) != JSON {
         return Err(Refusal::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -86,13 +86,14 @@ pub fn media_type(content_type: &str) -> String {
         .to_ascii_lowercase()
 }
 
-pub fn header_str<'r>(req: &'r Request<Vec<u8>>, name: &str) -> Option<&'r str> {
+/// A header's value as text; `None` when absent or not visible ASCII.
+pub fn header_str(req: &Request<Vec<u8>>, name: impl header::AsHeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
 /// The body length the client declared (Content-Length), when it is a number.
 pub fn declared_length(req: &Request<Vec<u8>>) -> Option<u64> {
-    header_str(req, "content-length").and_then(|n| n.trim().parse::<u64>().ok())
+    header_str(req, header::CONTENT_LENGTH).and_then(|n| n.trim().parse::<u64>().ok())
 }
 
 /// 429 with Retry-After: the caller is over its rate limit.

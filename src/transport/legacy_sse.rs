@@ -16,6 +16,7 @@ use super::session_stream::SessionStream;
 use super::{origin, sse, Endpoint};
 use crate::fanout::grip_sig::GripVerifier;
 use crate::fanout::publish::Publisher;
+use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE, GRIP_SIG};
 use crate::jsonrpc::{self, Error, ErrorCode, Output, RequestId};
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
@@ -36,7 +37,7 @@ pub fn sse(
     grip: &GripVerifier,
     conn: &mut dyn ClientConnection,
 ) -> SseOutcome {
-    if let Some(signature) = header_str(req, "grip-sig") {
+    if let Some(signature) = header_str(req, GRIP_SIG) {
         // Fanout's callback: the Grip-Sig, not the Host, proves where it came from.
         return match grip.verify(signature) {
             Ok(()) if req.method() == Method::GET => {
@@ -52,8 +53,8 @@ pub fn sse(
     }
     let cors = match origin::check(
         endpoint.config,
-        header_str(req, "host"),
-        header_str(req, "origin"),
+        header_str(req, header::HOST),
+        header_str(req, header::ORIGIN),
     ) {
         Ok(cors) => cors,
         Err(reason) => return answer(conn, Refusal::new(StatusCode::FORBIDDEN, reason).response()),
@@ -83,16 +84,10 @@ fn open_stream(endpoint: &Endpoint, conn: &mut dyn ClientConnection) {
     let pairs = [
         (header::CONTENT_TYPE, "text/event-stream".to_string()),
         (header::CACHE_CONTROL, "no-cache".to_string()),
+        (GRIP_HOLD, "stream".to_string()),
+        (GRIP_CHANNEL, channel(&session.nonce)),
         (
-            header::HeaderName::from_static("grip-hold"),
-            "stream".to_string(),
-        ),
-        (
-            header::HeaderName::from_static("grip-channel"),
-            channel(&session.nonce),
-        ),
-        (
-            header::HeaderName::from_static("grip-keep-alive"),
+            GRIP_KEEP_ALIVE,
             format!(
                 ":\\n\\n; format=cstring; timeout={}",
                 endpoint.config.sse_keepalive_seconds
@@ -121,8 +116,8 @@ pub fn messages(
 ) -> Trace {
     let cors = match origin::check(
         endpoint.config,
-        header_str(req, "host"),
-        header_str(req, "origin"),
+        header_str(req, header::HOST),
+        header_str(req, header::ORIGIN),
     ) {
         Ok(cors) => cors,
         Err(reason) => {

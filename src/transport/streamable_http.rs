@@ -14,6 +14,7 @@ use super::session::{Kind, Session};
 use super::Endpoint;
 use super::{origin, sse};
 use crate::config::Config;
+use crate::headers::{MCP_PROTOCOL_VERSION, MCP_SESSION_ID};
 use crate::jsonrpc::{self, Output, RequestId};
 use crate::mcp::context::Notifier;
 use crate::mcp::model::initialize::negotiated_version;
@@ -22,9 +23,6 @@ use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use serde_json::Value;
-
-const PROTOCOL_VERSION: &str = "mcp-protocol-version";
-const SESSION_ID: &str = "mcp-session-id";
 
 /// Answers one HTTP request to the MCP endpoint; returns what it dispatched (for the
 /// log). Session ids are issued on initialize and checked when presented; a request
@@ -35,7 +33,11 @@ pub fn serve(
     conn: &mut dyn ClientConnection,
 ) -> Trace {
     let config = endpoint.config;
-    let cors = match origin::check(config, header_str(req, "host"), header_str(req, "origin")) {
+    let cors = match origin::check(
+        config,
+        header_str(req, header::HOST),
+        header_str(req, header::ORIGIN),
+    ) {
         Ok(cors) => cors,
         Err(reason) => {
             conn.respond(Refusal::new(StatusCode::FORBIDDEN, reason).response());
@@ -83,7 +85,7 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Resul
     let session = presented_session(req, endpoint)?;
     // Without the header, the version negotiated at initialize (carried by the session
     // id) before the spec's fallback: a 2025-11-25 session does not regain batching.
-    let version = match header_str(req, PROTOCOL_VERSION) {
+    let version = match header_str(req, MCP_PROTOCOL_VERSION) {
         None => session
             .and_then(|s| version::supported(&s.label))
             .unwrap_or(version::ASSUMED_WITHOUT_HEADER),
@@ -130,7 +132,7 @@ fn presented_session(
     req: &Request<Vec<u8>>,
     endpoint: &Endpoint,
 ) -> Result<Option<Session>, Refusal> {
-    let Some(id) = header_str(req, SESSION_ID) else {
+    let Some(id) = header_str(req, MCP_SESSION_ID) else {
         return Ok(None);
     };
     let sessions = endpoint.sessions.get();
@@ -146,7 +148,7 @@ fn check_headers(req: &Request<Vec<u8>>, config: &Config) -> Result<(), Refusal>
     // A list header may span several field lines (RFC 9110 5.3).
     let accept: Vec<&str> = req
         .headers()
-        .get_all("accept")
+        .get_all(header::ACCEPT)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect();
@@ -175,7 +177,7 @@ impl Reply<'_> {
             origin::cors_headers(headers, origin);
         }
         if let Some(session) = &self.session {
-            headers.insert(SESSION_ID, session.clone());
+            headers.insert(MCP_SESSION_ID, session.clone());
         }
     }
 
@@ -227,5 +229,4 @@ impl Notifier for Reply<'_> {
 }
 
 #[cfg(test)]
-#[path = "streamable_http_tests.rs"]
 mod tests;

@@ -1,4 +1,5 @@
-//! What this deployment is: its identity and the tool sets its configuration enables.
+//! What this deployment offers: its identity, every tool set it ships (in one place),
+//! those its configuration enables, and the catalog each caller gets.
 
 use crate::auth::Principal;
 use crate::config::Config;
@@ -20,7 +21,14 @@ pub fn server_info() -> ServerInfo {
     }
 }
 
-/// The Rust tool sets this configuration turns on, in listing order.
+/// The declarative tool sets shipped with the service: (tool set name, catalog JSON).
+pub const CATALOGS: [(&str, &str); 2] = [
+    ("fastly", include_str!("catalogs/fastly.json")),
+    ("backoffice", include_str!("catalogs/backoffice.json")),
+];
+
+/// The Rust tool sets this configuration turns on, in listing order (`conformance`,
+/// `diagnostics`: each a `ToolSet` static of its module).
 pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
     let mut sets = Vec::new();
     if config.conformance {
@@ -36,7 +44,7 @@ pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
 /// catalogs. A name without a catalog, or a catalog that fails validation, is skipped
 /// (unit tests keep the shipped catalogs valid).
 pub fn http_sets(config: &Config) -> Vec<HttpToolSet> {
-    let mut sets: Vec<HttpToolSet> = http_tools::CATALOGS
+    let mut sets: Vec<HttpToolSet> = CATALOGS
         .iter()
         .filter(|(name, _)| config.tool_sets.iter().any(|n| n == name))
         .filter_map(|(_, json)| http_tools::load_validated(json).ok())
@@ -69,7 +77,7 @@ fn synthetic_catalog(count: usize) -> String {
 /// change data, the set is in `allow_writes` and the grant includes writes. Other tools
 /// are known but refuse to run, saying why (and, for OAuth callers, which scope would
 /// allow them).
-pub fn catalog<'a>(
+pub fn for_caller<'a>(
     config: &Config,
     http_sets: &'a [HttpToolSet],
     principal: &Principal,

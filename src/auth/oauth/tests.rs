@@ -282,16 +282,16 @@ fn a_step_up_challenge_names_the_tokens_scopes_and_the_one_needed() {
         allow_writes: vec!["fastly".into()],
         ..Config::default()
     };
-    let http_sets = crate::service::http_sets(&config);
-    let catalog = crate::service::catalog(&config, &http_sets, &principal);
-    let info = crate::service::server_info();
+    let http_sets = crate::catalog::http_sets(&config);
+    let catalog = crate::catalog::for_caller(&config, &http_sets, &principal);
+    let info = crate::catalog::server_info();
     let server = crate::mcp::server::Server {
         catalog: &catalog,
         info: &info,
         page_size: 50,
         upstream: &crate::upstream::NoUpstream,
     };
-    let scopes = crate::service::scopes_supported(&config, &http_sets);
+    let scopes = crate::catalog::scopes_supported(&config, &http_sets);
     let resource = ResourceInfo {
         resource: AUDIENCE,
         metadata_url: "https://mcp.example.com/.well-known/oauth-protected-resource/mcp",

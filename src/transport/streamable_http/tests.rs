@@ -59,8 +59,8 @@ fn serve_counting(
     sessions: Option<&Sessions>,
     loads: &std::cell::Cell<u32>,
 ) -> Recorded {
-    let catalog = crate::service::catalog(config, &[], &crate::auth::Principal::local());
-    let info = crate::service::server_info();
+    let catalog = crate::catalog::for_caller(config, &[], &crate::auth::Principal::local());
+    let info = crate::catalog::server_info();
     let page_size = config.page_size;
     let server = Server {
         catalog: &catalog,

@@ -1,9 +1,9 @@
 //! Dispatcher tests: every MCP method against the conformance catalog (and the empty one).
 
 use super::*;
+use crate::catalog;
 use crate::config::Config;
 use crate::mcp::version::{LATEST, SUPPORTED};
-use crate::service;
 use serde_json::{json, Value};
 
 const INVALID_PARAMS: i64 = -32602;
@@ -17,8 +17,8 @@ fn run(conformance: bool, page_size: usize, method: &str, params: Value) -> (Val
         conformance,
         ..defaults
     };
-    let catalog = service::catalog(&config, &[], &crate::auth::Principal::local());
-    let info = service::server_info();
+    let catalog = catalog::for_caller(&config, &[], &crate::auth::Principal::local());
+    let info = catalog::server_info();
     let server = Server {
         catalog: &catalog,
         info: &info,
@@ -87,7 +87,7 @@ fn initialize_negotiates_the_version_and_requires_one() {
         let params = json!({ "protocolVersion": v, "capabilities": {} });
         let result = ok("initialize", params);
         assert_eq!(result["protocolVersion"], v);
-        assert_eq!(result["serverInfo"]["name"], service::server_info().name);
+        assert_eq!(result["serverInfo"]["name"], catalog::server_info().name);
         assert!(result["instructions"].is_string());
     }
     for unknown in ["1999-01-01", "2099-12-31", ""] {
@@ -461,8 +461,8 @@ fn synthetic_bench_tools_page_through_tools_list() {
         tool_sets: Vec::new(),
         ..crate::config::Config::default()
     };
-    let sets = service::http_sets(&config);
-    let catalog = service::catalog(&config, &sets, &crate::auth::Principal::local());
+    let sets = catalog::http_sets(&config);
+    let catalog = catalog::for_caller(&config, &sets, &crate::auth::Principal::local());
     assert_eq!(catalog.tools.len(), 120);
     assert_eq!(catalog.tools[119].name(), "bench_tool_0119");
 }

@@ -1,0 +1,18 @@
+//! The header names this service reads or writes beyond the standard ones (those are
+//! `http::header`'s), in one place.
+
+use http::HeaderName;
+
+/// The protocol version a Streamable HTTP client speaks (2025-06-18 and later require it).
+pub const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+/// The session id issued at initialize.
+pub const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
+/// Fanout's signature on the requests it sends back to the service (a JWT).
+pub const GRIP_SIG: HeaderName = HeaderName::from_static("grip-sig");
+/// GRIP instructions in the answer to Fanout: hold the stream, on this channel, kept
+/// alive with this comment.
+pub const GRIP_HOLD: HeaderName = HeaderName::from_static("grip-hold");
+pub const GRIP_CHANNEL: HeaderName = HeaderName::from_static("grip-channel");
+pub const GRIP_KEEP_ALIVE: HeaderName = HeaderName::from_static("grip-keep-alive");
+/// The Fastly API's token header.
+pub const FASTLY_KEY: HeaderName = HeaderName::from_static("fastly-key");
