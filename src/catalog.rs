@@ -31,10 +31,10 @@ pub const CATALOGS: [(&str, &str); 2] = [
 /// `diagnostics`: each a `ToolSet` static of its module).
 pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
     let mut sets = Vec::new();
-    if config.conformance {
+    if config.tools.conformance {
         sets.push(&crate::conformance::SET);
     }
-    if config.diagnostics {
+    if config.tools.diagnostics {
         sets.push(&crate::tools::diagnostics::SET);
     }
     sets
@@ -46,11 +46,11 @@ pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
 pub fn http_sets(config: &Config) -> Vec<HttpToolSet> {
     let mut sets: Vec<HttpToolSet> = CATALOGS
         .iter()
-        .filter(|(name, _)| config.tool_sets.iter().any(|n| n == name))
+        .filter(|(name, _)| config.tools.tool_sets.iter().any(|n| n == name))
         .filter_map(|(_, json)| http_tools::load_validated(json).ok())
         .collect();
-    if config.bench_tools > 0 {
-        let synthetic = synthetic_catalog(config.bench_tools);
+    if config.tools.bench_tools > 0 {
+        let synthetic = synthetic_catalog(config.tools.bench_tools);
         sets.extend(http_tools::load_validated(&synthetic).ok());
     }
     sets
@@ -95,7 +95,7 @@ pub fn for_caller<'a>(
         }
     }
     for set in http_sets {
-        let writes_allowed = config.allow_writes.contains(&set.name);
+        let writes_allowed = config.tools.allow_writes.contains(&set.name);
         for tool in &set.tools {
             let name = tool.spec.name.as_str();
             if !principal.may_use(&set.name, false) {

@@ -68,7 +68,7 @@ fn serve(
     let server = Server {
         catalog: &catalog,
         info: &info,
-        page_size: config.page_size,
+        page_size: config.tools.page_size,
         upstream: &backends,
     };
     let sessions = LazySessions::new(|| edge::sessions::load(&config));

@@ -12,7 +12,7 @@
 //!   the request (same id) or the batch (one output per request or invalid member, in
 //!   order); an SSE reply is notifications followed by the response(s);
 //! - 202 has an empty body and acknowledges only notifications and responses;
-//! - with acceptable headers, a body `parse_with(config.limits)` refuses is a 400 with
+//! - with acceptable headers, a body `parse_with(config.limits.json)` refuses is a 400 with
 //!   the same error code, a single request always gets a 200, and refused headers never
 //!   reach the dispatcher;
 //! - `parse` fails with -32700 exactly when the body is not JSON, otherwise -32600; a
@@ -58,18 +58,17 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let config = Config {
+    let mut config = Config {
         mode: Mode::Local,
-        conformance: true,
-        diagnostics: false,
-        tool_sets: vec!["fastly".into(), "backoffice".into()],
-        allow_writes: vec!["fastly".into(), "backoffice".into()],
         ..Config::default()
     };
+    config.tools.conformance = true;
+    config.tools.tool_sets = vec!["fastly".into(), "backoffice".into()];
+    config.tools.allow_writes = vec!["fastly".into(), "backoffice".into()];
     let http_sets = mcp_edge::catalog::http_sets(&config);
     assert_eq!(http_sets.len(), 2, "both shipped catalogs must load");
     let sessions = Sessions::new(KEY.to_vec(), NOW, [7; 16], 3600).expect("a 32-byte key");
-    let session_id = sessions.issue(Kind::StreamableHttp, "2025-11-25");
+    let session_id = sessions.issue(Kind::StreamableHttp, "2025-11-25").to_string();
     Fixture {
         config,
         http_sets,
@@ -271,7 +270,7 @@ fuzz_target!(|data: &[u8]| {
     FIXTURE.with(|fixture| {
         // `parse` on its own, then with the limits the transport applies (the same unless
         // the configuration changes them); the latter predicts what the reply must be.
-        let limits = fixture.config.limits;
+        let limits = fixture.config.limits.json;
         let default = check_parse(body, jsonrpc::parse(body), &Limits::default());
         let parsed = if limits == Limits::default() {
             default
@@ -291,7 +290,7 @@ fuzz_target!(|data: &[u8]| {
         let server = Server {
             catalog: &catalog,
             info: &fixture.info,
-            page_size: fixture.config.page_size,
+            page_size: fixture.config.tools.page_size,
             upstream: &FuzzUpstream,
         };
         let sessions = LazySessions::new(|| Some(fixture.sessions.clone()));

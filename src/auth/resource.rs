@@ -103,21 +103,21 @@ impl Resources {
 /// the request: a client chooses its `Host` header (and behind Fanout, even locally, the
 /// stream's request comes back with another one). Not called when OAuth is off.
 pub fn resources(config: &Config) -> Result<Resources, &'static str> {
-    if config.oauth_issuer.is_empty() {
+    if config.auth.oauth.issuer.is_empty() {
         return Err(NO_ISSUER);
     }
-    let fixed = Some(config.oauth_audience.clone()).filter(|a| !a.is_empty());
-    let base = if !config.oauth_resource_base.is_empty() {
-        origin(&config.oauth_resource_base).ok_or(BAD_BASE)?
+    let fixed = Some(config.auth.oauth.audience.clone()).filter(|a| !a.is_empty());
+    let base = if !config.auth.oauth.resource_base.is_empty() {
+        origin(&config.auth.oauth.resource_base).ok_or(BAD_BASE)?
     } else if let Some(from_audience) = fixed.as_deref().and_then(origin_of) {
         from_audience
     } else {
         return Err(NO_BASE);
     };
-    let authorization_servers = if config.oauth_authorization_servers.is_empty() {
-        vec![config.oauth_issuer.clone()]
+    let authorization_servers = if config.auth.oauth.authorization_servers.is_empty() {
+        vec![config.auth.oauth.issuer.clone()]
     } else {
-        config.oauth_authorization_servers.clone()
+        config.auth.oauth.authorization_servers.clone()
     };
     Ok(Resources {
         base,
@@ -187,16 +187,16 @@ mod tests {
     fn config(mode: Mode, pairs: &[(&str, &str)]) -> Config {
         let mut c = Config {
             mode,
-            auth: vec![AuthMethod::OAuth],
-            oauth_issuer: "https://auth.example.com".into(),
             ..Config::default()
         };
+        c.auth.methods = vec![AuthMethod::OAuth];
+        c.auth.oauth.issuer = "https://auth.example.com".into();
         for (key, value) in pairs {
             let value = value.to_string();
             match *key {
-                "oauth_issuer" => c.oauth_issuer = value,
-                "oauth_audience" => c.oauth_audience = value,
-                "oauth_resource_base" => c.oauth_resource_base = value,
+                "oauth_issuer" => c.auth.oauth.issuer = value,
+                "oauth_audience" => c.auth.oauth.audience = value,
+                "oauth_resource_base" => c.auth.oauth.resource_base = value,
                 _ => panic!("{key}"),
             }
         }

@@ -26,7 +26,7 @@ impl Site {
             metadata_url: &self.metadata_url,
             authorization_servers: &self.authorization_servers,
             scopes_supported: scopes,
-            oauth: config.auth.contains(&AuthMethod::OAuth),
+            oauth: config.auth.has(AuthMethod::OAuth),
         }
     }
 }
@@ -36,7 +36,7 @@ impl Site {
 /// resource guessed from the client's Host). `host` only fills the metadata of
 /// deployments without OAuth, which nothing is checked against.
 pub fn site(config: &Config, host: &str, path: ResourcePath) -> Result<Site, &'static str> {
-    let resources = if config.auth.contains(&AuthMethod::OAuth) {
+    let resources = if config.auth.has(AuthMethod::OAuth) {
         resource::resources(config)?
     } else {
         resource::informational(config, host)
@@ -60,7 +60,7 @@ pub fn principal(
     authorization: Option<&str>,
     log: &mut RequestLog,
 ) -> Result<Principal, Refusal> {
-    let methods = &config.auth;
+    let methods = &config.auth.methods;
     let api_keys = methods
         .contains(&AuthMethod::ApiKey)
         .then(|| {
@@ -79,9 +79,9 @@ pub fn principal(
         log.warn(NO_API_KEYS);
     }
     let oauth = methods.contains(&AuthMethod::OAuth).then(|| OAuthSettings {
-        issuer: &config.oauth_issuer,
+        issuer: &config.auth.oauth.issuer,
         audiences: &site.audiences,
-        jwks: &config.oauth_jwks,
+        jwks: &config.auth.oauth.jwks,
     });
     let settings = AuthSettings {
         methods,

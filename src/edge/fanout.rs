@@ -14,13 +14,13 @@ pub fn service_id() -> String {
 }
 
 pub fn grip_verifier(config: &Config) -> GripVerifier {
-    match config.grip_sig {
+    match config.legacy_sse.grip_sig {
         GripSig::Fanout => GripVerifier::Fastly {
             service_id: service_id(),
         },
         GripSig::SharedKey => GripVerifier::SharedKey {
             key: super::secrets::get(GRIP_KEY).unwrap_or_default(),
-            issuer: config.grip_issuer.clone(),
+            issuer: config.legacy_sse.grip_issuer.clone(),
         },
     }
 }

@@ -69,7 +69,7 @@ pub fn caller(
     request: &mut ClientRequest,
     log: &mut RequestLog,
 ) -> Result<(Principal, Site), Refused> {
-    let rps = config.rate_limit_rps;
+    let rps = config.access.rate_limit_rps;
     let preflight = request.head.method() == http::Method::OPTIONS;
     let too_many = || too_many_requests(RETRY_AFTER_SECONDS);
     let anonymous = matches!(route, Route::ResourceMetadata(_) | Route::NotFound);
@@ -106,7 +106,7 @@ pub fn caller(
         }
     };
     if route != Route::LegacySse {
-        request.read_body(config.max_body_bytes);
+        request.read_body(config.limits.max_body_bytes);
     }
     let calls = calls_in(request.head.body());
     if over_limit(&principal.id(), rps, calls, log) {

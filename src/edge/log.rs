@@ -26,7 +26,7 @@ pub struct RequestLog {
     pub started: Instant,
     pub http_method: String,
     pub path: String,
-    warnings: Vec<&'static str>,
+    warnings: Vec<std::borrow::Cow<'static, str>>,
 }
 
 /// The line as written; borrowed, so nothing is copied into a `serde_json::Value` first.
@@ -42,7 +42,7 @@ struct Line<'a> {
     status: Option<u16>,
     duration_ms: f64,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    warnings: &'a [&'static str],
+    warnings: &'a [std::borrow::Cow<'static, str>],
 }
 
 impl RequestLog {
@@ -60,7 +60,8 @@ impl RequestLog {
 
     /// Adds a warning about the deployment to this request's line (fixed texts only:
     /// never a value a client or a store supplied).
-    pub fn warn(&mut self, warning: &'static str) {
+    pub fn warn(&mut self, warning: impl Into<std::borrow::Cow<'static, str>>) {
+        let warning = warning.into();
         if !self.warnings.contains(&warning) {
             self.warnings.push(warning);
         }

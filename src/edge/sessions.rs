@@ -13,5 +13,5 @@ pub fn load(config: &Config) -> Option<Sessions> {
         .map_or(0, |d| d.as_secs());
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce).ok()?;
-    Sessions::new(key, now, nonce, config.session_ttl_seconds)
+    Sessions::new(key, now, nonce, config.sessions.ttl_seconds)
 }

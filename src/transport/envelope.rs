@@ -50,8 +50,8 @@ pub fn check_json_body(req: &Request<Vec<u8>>, config: &Config) -> Result<(), Re
             "Unsupported Media Type: Content-Type must be application/json",
         ));
     }
-    let too_large = declared_length(req).is_some_and(|n| n > config.max_body_bytes as u64)
-        || req.body().len() > config.max_body_bytes;
+    let too_large = declared_length(req).is_some_and(|n| n > config.limits.max_body_bytes as u64)
+        || req.body().len() > config.limits.max_body_bytes;
     if too_large {
         return Err(Refusal::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -90,7 +90,7 @@ fn open_stream(endpoint: &Endpoint, conn: &mut dyn ClientConnection) {
             GRIP_KEEP_ALIVE,
             format!(
                 ":\\n\\n; format=cstring; timeout={}",
-                endpoint.config.sse_keepalive_seconds
+                endpoint.config.legacy_sse.keepalive_seconds
             ),
         ),
     ];
@@ -164,7 +164,7 @@ fn post_message(
         return Err(Refusal::new(StatusCode::FORBIDDEN, reason));
     }
     check_json_body(req, endpoint.config)?;
-    let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits)
+    let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     let mut stream = SessionStream::new(publisher, channel(&session.nonce));
     let (answer, trace) = exchange(incoming, LEGACY_VERSION, endpoint, &mut stream);

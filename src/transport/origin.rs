@@ -1,7 +1,7 @@
 //! Host and Origin allowlists (DNS rebinding and cross-site protection) and the CORS
 //! headers browser-based clients need.
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, HostPattern, Mode};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// Hosts a local deployment always answers for, on any port.
@@ -49,9 +49,10 @@ fn allowed_origin(config: &Config, host: Option<&str>, origin: &str) -> Option<S
         .or_else(|| origin.strip_prefix("http://"));
     let same_origin = authority.is_some() && authority == host;
     let listed = config
+        .access
         .allowed_origins
         .iter()
-        .any(|allowed| allowed == "*" || *allowed == origin);
+        .any(|allowed| allowed.matches(&origin));
     let local = config.mode == Mode::Local && authority.is_some_and(is_loopback);
     (same_origin || listed || local).then_some(origin)
 }
@@ -60,27 +61,26 @@ fn host_allowed(config: &Config, host: Option<&str>) -> bool {
     let Some(host) = host.filter(|h| !h.is_empty()) else {
         // HTTP/1.1 requires Host; Fastly always sets it. Without one, only an open
         // production configuration can answer.
-        return config.mode == Mode::Production && config.allowed_hosts.is_empty();
+        return config.mode == Mode::Production && config.access.allowed_hosts.is_empty();
     };
     if config.mode == Mode::Local && is_loopback(host) {
         return true;
     }
-    if config.mode == Mode::Production && config.allowed_hosts.is_empty() {
+    if config.mode == Mode::Production && config.access.allowed_hosts.is_empty() {
         return true;
     }
     let name = strip_port(host);
-    config.allowed_hosts.iter().any(|allowed| {
-        if let Some(suffix) = allowed.strip_prefix("*.") {
-            name.len() > suffix.len() + 1
-                && name.ends_with(suffix)
-                && name[..name.len() - suffix.len()].ends_with('.')
-        } else if strip_port(allowed) != allowed.as_str() {
-            // An entry with a port matches that port only.
-            allowed == host
-        } else {
-            allowed == name
-        }
-    })
+    config
+        .access
+        .allowed_hosts
+        .iter()
+        .any(|allowed| match allowed {
+            HostPattern::Subdomains(suffix) => name
+                .strip_suffix(suffix.as_str())
+                .is_some_and(|label| label.len() > 1 && label.ends_with('.')),
+            HostPattern::NameAndPort(allowed) => allowed == host,
+            HostPattern::Name(allowed) => allowed == name,
+        })
 }
 
 /// `host[:port]` without the port; IPv6 literals keep their brackets.
@@ -124,11 +124,14 @@ mod tests {
     use super::*;
 
     fn config(mode: Mode, hosts: &[&str], origins: &[&str]) -> Config {
+        let lookup = |key: &str| match key {
+            "allowed_hosts" => Some(hosts.join(",")),
+            "allowed_origins" => Some(origins.join(",")),
+            _ => None,
+        };
         Config {
             mode,
-            allowed_hosts: hosts.iter().map(|s| s.to_string()).collect(),
-            allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
-            ..Config::default()
+            ..Config::from_lookup(lookup)
         }
     }
 

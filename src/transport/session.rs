@@ -30,6 +30,31 @@ impl Kind {
     }
 }
 
+/// An issued session id: `<kind>.<issued hex>.<label>.<nonce hex>.<mac hex>`, visible
+/// ASCII only and URL-safe (the legacy transport puts it in a query string). Only
+/// `Sessions::issue` makes one; ids a client presents are checked with `Sessions::verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionId(String);
+
+impl SessionId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for SessionId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for SessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// What a valid id says about its session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -85,9 +110,8 @@ impl Sessions {
         })
     }
 
-    /// `<kind>.<issued hex>.<label>.<nonce hex>.<mac hex>`: visible ASCII only, and
-    /// URL-safe (the legacy transport puts it in a query string).
-    pub fn issue(&self, kind: Kind, label: &str) -> String {
+    /// A new id of `kind` carrying `label` (see `Kind`), signed with this key.
+    pub fn issue(&self, kind: Kind, label: &str) -> SessionId {
         let claims = format!(
             "{}.{:x}.{}.{}",
             kind.tag(),
@@ -96,7 +120,7 @@ impl Sessions {
             hex::encode(&self.nonce)
         );
         let mac = self.mac(&claims).finalize().into_bytes();
-        format!("{claims}.{}", hex::encode(&mac))
+        SessionId(format!("{claims}.{}", hex::encode(&mac)))
     }
 
     /// The session, if `id` was issued with this key for this kind and has not expired.
@@ -211,7 +235,7 @@ mod tests {
         let id = s.issue(Kind::StreamableHttp, "2025-11-25");
         let tampered = id.replacen("2025-11-25", "2025-06-18", 1);
         assert_eq!(s.verify(Kind::StreamableHttp, &tampered), None);
-        let mut flipped = id.clone().into_bytes();
+        let mut flipped = id.as_str().as_bytes().to_vec();
         let last = flipped.len() - 1;
         flipped[last] = if flipped[last] == b'0' { b'1' } else { b'0' };
         let flipped = String::from_utf8(flipped).unwrap();

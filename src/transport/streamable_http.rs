@@ -96,7 +96,7 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Resul
             )
         })?,
     };
-    let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits)
+    let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     let (answer, trace) = exchange(incoming, version, endpoint, reply);
     match answer {

@@ -277,11 +277,9 @@ fn a_step_up_challenge_names_the_tokens_scopes_and_the_one_needed() {
         &settings(&f),
     )
     .unwrap();
-    let config = Config {
-        tool_sets: vec!["fastly".into(), "backoffice".into()],
-        allow_writes: vec!["fastly".into()],
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.tools.tool_sets = vec!["fastly".into(), "backoffice".into()];
+    config.tools.allow_writes = vec!["fastly".into()];
     let http_sets = crate::catalog::http_sets(&config);
     let catalog = crate::catalog::for_caller(&config, &http_sets, &principal);
     let info = crate::catalog::server_info();

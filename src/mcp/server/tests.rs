@@ -12,11 +12,8 @@ const TEMPLATE: &str = "test://template/{id}/data";
 
 /// Runs one request (id 1) and returns the JSON-RPC output and the notifications sent.
 fn run(conformance: bool, page_size: usize, method: &str, params: Value) -> (Value, Vec<Value>) {
-    let defaults = Config::default();
-    let config = Config {
-        conformance,
-        ..defaults
-    };
+    let mut config = Config::default();
+    config.tools.conformance = conformance;
     let catalog = catalog::for_caller(&config, &[], &crate::auth::Principal::local());
     let info = catalog::server_info();
     let server = Server {
@@ -456,11 +453,9 @@ fn unknown_methods_and_those_of_absent_capabilities_are_not_found() {
 
 #[test]
 fn synthetic_bench_tools_page_through_tools_list() {
-    let config = crate::config::Config {
-        bench_tools: 120,
-        tool_sets: Vec::new(),
-        ..crate::config::Config::default()
-    };
+    let mut config = crate::config::Config::default();
+    config.tools.bench_tools = 120;
+    config.tools.tool_sets = Vec::new();
     let sets = catalog::http_sets(&config);
     let catalog = catalog::for_caller(&config, &sets, &crate::auth::Principal::local());
     assert_eq!(catalog.tools.len(), 120);

@@ -21,12 +21,12 @@ const DEFAULTS: [(&str, &str); 3] = [
 ];
 
 fn config() -> Config {
-    let mode = Mode::Local;
-    Config {
-        mode,
-        conformance: true,
+    let mut config = Config {
+        mode: Mode::Local,
         ..Config::default()
-    }
+    };
+    config.tools.conformance = true;
+    config
 }
 
 fn sessions() -> Sessions {
@@ -61,7 +61,7 @@ fn serve_counting(
 ) -> Recorded {
     let catalog = crate::catalog::for_caller(config, &[], &crate::auth::Principal::local());
     let info = crate::catalog::server_info();
-    let page_size = config.page_size;
+    let page_size = config.tools.page_size;
     let server = Server {
         catalog: &catalog,
         info: &info,
@@ -229,7 +229,12 @@ fn forged_or_tampered_session_ids_are_not_found() {
     let (nonce, mac) = ("00".repeat(16), "ab".repeat(32));
     let forged = format!("s1.{NOW:x}.2025-06-18.{nonce}.{mac}");
     let legacy = sessions().issue(Kind::LegacySse, "sse");
-    for bad in [&tampered, &forged, &legacy, "nonsense"] {
+    for bad in [
+        tampered.as_str(),
+        forged.as_str(),
+        legacy.as_str(),
+        "nonsense",
+    ] {
         let conn = send(&[("mcp-session-id", bad)], &ping(3));
         assert_eq!(error_reply(&conn, 404, INVALID), Value::Null, "{bad}");
     }
@@ -306,10 +311,8 @@ fn content_type_must_be_json() {
 
 #[test]
 fn bodies_over_the_limit_are_refused() {
-    let config = Config {
-        max_body_bytes: 1024,
-        ..config()
-    };
+    let mut config = config();
+    config.limits.max_body_bytes = 1024;
     let post = |changes: &[(&str, &str)], body: &str| {
         serve_with(&config, &request(Method::POST, changes, body), None)
     };
@@ -527,7 +530,7 @@ fn accept_split_over_two_field_lines_is_accepted() {
 fn expired_session_id() -> String {
     let key = b"0123456789abcdef0123456789abcdef".to_vec();
     let then = Sessions::new(key, NOW - 7200, [9; 16], 3600).unwrap();
-    then.issue(Kind::StreamableHttp, "2025-11-25")
+    then.issue(Kind::StreamableHttp, "2025-11-25").to_string()
 }
 
 #[test]
