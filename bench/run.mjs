@@ -196,6 +196,18 @@ const TARGETS = [
       return { url: stack.mcp, base: stack.base, stack, stop: () => stack.stop(), logs: () => stack.logs.slice(-50).join('') };
     },
   },
+  // BENCH_BASELINE_WASM=path: another build of mcp-edge (e.g. the commit before a
+  // change), tools/call only, so the interleaved block compares before and after in
+  // one run, turn by turn (runs minutes apart are not comparable on this VM).
+  ...(env.BENCH_BASELINE_WASM ? [{
+    key: 'mcp-edge-baseline',
+    label: `mcp-edge baseline (${path.basename(path.dirname(path.dirname(path.dirname(path.dirname(env.BENCH_BASELINE_WASM)))))})`,
+    onlyMain: ['call'],
+    async start() {
+      const stack = await startStack({ config: edgeConfig(), wasm: env.BENCH_BASELINE_WASM });
+      return { url: stack.mcp, base: stack.base, stack, stop: () => stack.stop(), logs: () => stack.logs.slice(-50).join('') };
+    },
+  }] : []),
   floorTarget('floor', 'floor (empty Fastly handler, Viceroy)', FLOOR_WASM),
   // The floor plus the platform calls mcp-edge makes for a tools/call (headers, Config
   // Store keys, rate limiter, log line) and no MCP work: what those calls cost.

@@ -400,7 +400,7 @@ impl Reader<'_> {
             tool_sets: self.list("tool_sets").unwrap_or(defaults.tool_sets),
             allow_writes: self.list("allow_writes").unwrap_or_default(),
             bench_tools: self.number("bench_tools", 0, 5000, 0),
-            page_size: self.number("page_size", 1, 1000, defaults.page_size),
+            page_size: self.number("page_size", 1, 5000, defaults.page_size),
         }
     }
 
@@ -696,7 +696,7 @@ mod tests {
         let expected = [
             "mode ignored: expected local or production; the default applies",
             "conformance ignored: expected on or off; the default applies",
-            "page_size ignored: expected a whole number from 1 to 1000; the default applies",
+            "page_size ignored: expected a whole number from 1 to 5000; the default applies",
             "auth ignored: expected api_key, oauth or none; the default applies",
             "allowed_hosts: entry 'bad/host' ignored: not a host, host:port or *.suffix",
             "allowed_origins: entry 'ftp://x' ignored: not * or scheme://host[:port]",

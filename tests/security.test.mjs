@@ -260,3 +260,19 @@ test('one structured log line per request, without secrets', async () => {
   assert.equal(typeof entry.duration_ms, 'number');
   assert.match(entry.request_id, /^[0-9a-f]{16}$/);
 });
+
+test('every route writes its log line: metadata, unknown paths, refusals', async () => {
+  const lines = (logs) => logs.filter((l) => l.includes('"request_id"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))));
+  const cases = [
+    ['/.well-known/oauth-protected-resource/mcp', {}, 200],
+    ['/no-such-path', {}, 404],
+    ['/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' }, 401],
+  ];
+  for (const [path, init, status] of cases) {
+    const res = await fetch(`${s.stack.base}${path}`, init);
+    assert.equal(res.status, status, path);
+    const entry = await s.stack.waitForLog((logs) => lines(logs).find((e) => e.path === path && e.status === status),
+      { what: `the log line of ${path}` });
+    assert.equal(entry.principal ?? null, null, `${path}: nobody was authenticated`);
+  }
+});
