@@ -1,0 +1,186 @@
+//! JSON-RPC 2.0 framing: classifying what a client sent and building what the server
+//! answers. Error objects and codes are `jsonrpc-core`'s; request ids are this module's
+//! own `RequestId` (`id.rs`), which holds any id a client may send exactly as it was
+//! written; `read.rs` parses bodies. Nothing here knows about MCP or HTTP.
+
+mod id;
+mod read;
+
+pub use id::{NumberText, RequestId};
+pub use jsonrpc_core::{Error, ErrorCode, Params};
+pub use read::{classify, parse, parse_with};
+
+use jsonrpc_core::Version;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+/// The former name of `RequestId` (jsonrpc-core's `Id` had the same variants but only
+/// unsigned integers), kept so existing callers compile.
+pub type Id = RequestId;
+
+/// MCP's "resource not found" error code (not part of JSON-RPC itself).
+pub const RESOURCE_NOT_FOUND: i64 = -32002;
+
+/// A request the server must answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub id: RequestId,
+    pub method: String,
+    /// `None` when the client sent no params; MCP params are always an object.
+    pub params: Option<Map<String, Value>>,
+}
+
+/// One message from the client, classified.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Request(Request),
+    Notification {
+        method: String,
+        params: Option<Map<String, Value>>,
+    },
+    /// A response to a server->client request (sampling, elicitation, roots).
+    Response,
+    /// Not a valid JSON-RPC 2.0 message; answered with -32600 and the id when known.
+    Invalid {
+        id: RequestId,
+        reason: &'static str,
+    },
+}
+
+/// What one HTTP body held: a single message or a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    Single(Message),
+    Batch(Vec<Message>),
+}
+
+/// Bounds on what one body may hold, checked before anything acts on it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Deepest nesting of arrays and objects.
+    pub depth: usize,
+    /// Longest string (bytes), keys included.
+    pub string_bytes: usize,
+    /// Most items in one array (a batch counts separately).
+    pub array_items: usize,
+    /// Most messages in one batch.
+    pub batch: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            depth: 32,
+            string_bytes: 256 * 1024,
+            array_items: 10_000,
+            batch: 20,
+        }
+    }
+}
+
+/// A -32600 error with a reason.
+pub fn invalid_request(reason: &str) -> Error {
+    Error {
+        code: ErrorCode::InvalidRequest,
+        message: format!("Invalid request: {reason}"),
+        data: None,
+    }
+}
+
+/// A -32602 error with a reason.
+pub fn invalid_params(reason: impl std::fmt::Display) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: format!("Invalid params: {reason}"),
+        data: None,
+    }
+}
+
+/// A response: a result or an error for one request id, always tagged "2.0".
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Output {
+    Success(Success),
+    Failure(Failure),
+}
+
+/// The result is the handler's typed result already serialized, written out as is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Success {
+    pub jsonrpc: Version,
+    pub result: Box<RawValue>,
+    pub id: RequestId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    pub jsonrpc: Version,
+    pub error: Error,
+    pub id: RequestId,
+}
+
+/// The response to a request: a result or an error, always tagged "2.0".
+pub fn response(id: RequestId, result: Result<Box<RawValue>, Error>) -> Output {
+    match result {
+        Ok(result) => Output::Success(Success {
+            jsonrpc: Version::V2,
+            result,
+            id,
+        }),
+        Err(error) => Output::Failure(Failure {
+            jsonrpc: Version::V2,
+            error,
+            id,
+        }),
+    }
+}
+
+/// Serializes a message; serialization of these plain types cannot fail,
+/// but a fallback keeps this total rather than panicking.
+pub fn to_bytes<T: serde::Serialize>(message: &T) -> Vec<u8> {
+    serde_json::to_vec(message).unwrap_or_else(|_| {
+        br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#
+            .to_vec()
+    })
+}
+
+/// How many calls a body holds, for rate limits: the members of a top-level array (a
+/// batch), else 1. A scan, not a parse: a malformed body counts as what it looks like
+/// and is refused by the parser afterwards.
+pub fn calls_in(body: &[u8]) -> u32 {
+    let mut bytes = body.iter().skip_while(|b| b.is_ascii_whitespace());
+    if bytes.next() != Some(&b'[') {
+        return 1;
+    }
+    let (mut depth, mut in_string, mut escaped) = (0u32, false, false);
+    let (mut members, mut seen) = (0u32, false);
+    for &byte in bytes {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth == 0 => break,
+            b']' | b'}' => depth -= 1,
+            b',' if depth == 0 => {
+                members = members.saturating_add(1);
+                seen = false;
+                continue;
+            }
+            _ => {}
+        }
+        seen |= !byte.is_ascii_whitespace();
+    }
+    members.saturating_add(u32::from(seen)).max(1)
+}
+
+#[cfg(test)]
+mod tests;
