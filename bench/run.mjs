@@ -44,6 +44,10 @@ const SIZES = (env.BENCH_SIZES || '1024,8192,32768,61440').split(',').map(Number
 const RT_N = Number(env.BENCH_RT_N || (QUICK ? 50 : 200));
 const SOAK_SESSIONS = Number(env.BENCH_SOAK_SESSIONS || (QUICK ? 200 : 1000));
 const ONLY = env.BENCH_TARGETS ? new Set(env.BENCH_TARGETS.split(',')) : null;
+// BENCH_SECTIONS: which parts run (comma list of main,interleaved,scale,sizes,sse,soak;
+// default all), e.g. `interleaved` alone to compare builds with BENCH_BASELINE_WASM.
+const SECTIONS = env.BENCH_SECTIONS ? new Set(env.BENCH_SECTIONS.split(',')) : null;
+const section = (name) => !SECTIONS || SECTIONS.has(name);
 const NPROC = os.availableParallelism();
 // Pinning: servers (this process and its children) on one core, wrk on the other, so
 // the load generator does not steal the server's CPU and every server gets one core.
@@ -373,7 +377,7 @@ const results = {
 };
 log(`${NPROC} cores; ${PIN ? `servers pinned to CPU ${SERVER_CPU}, wrk to CPU ${LOAD_CPU}` : 'no CPU pinning'}; ${DURATION} s per run${QUICK ? ' (BENCH_QUICK)' : ''}`);
 
-for (const target of TARGETS) {
+for (const target of TARGETS.filter(() => section('main'))) {
   const outcome = await withTarget(target, {}, async (running) => {
     await warmup(running, target);
     for (const [key, scenario] of Object.entries(SCENARIOS)) {
@@ -414,9 +418,9 @@ for (const target of TARGETS) {
 const ROUNDS = Number(env.BENCH_ROUNDS || (QUICK ? 2 : 7));
 const ROUND_SECONDS = Number(env.BENCH_ROUND_SECONDS || (QUICK ? 1 : 3));
 const WARMUP_LONG = Number(env.BENCH_WARMUP_LONG || (QUICK ? 2 : 20));
-{
-  const targets = ['mcp-edge', 'floor', 'floor-hostcalls', 'ts-sdk', 'rmcp']
-    .filter((k) => !ONLY || ONLY.has(k))
+if (section('interleaved')) {
+  const targets = ['mcp-edge', 'mcp-edge-baseline', 'floor', 'floor-hostcalls', 'ts-sdk', 'rmcp']
+    .filter((k) => (!ONLY || ONLY.has(k)) && TARGETS.some((t) => t.key === k))
     .map((k) => TARGETS.find((t) => t.key === k));
   const samples = new Map(targets.map((t) => [t.key, []]));
   const RESIDENT = ['ts-sdk', 'rmcp'];
@@ -474,7 +478,7 @@ const WARMUP_LONG = Number(env.BENCH_WARMUP_LONG || (QUICK ? 2 : 20));
 }
 
 const SCALED = TARGETS.filter((t) => !t.onlyMain);
-for (const target of SCALED) {
+for (const target of SCALED.filter(() => section('scale'))) {
   for (const n of TOOL_COUNTS) {
     const outcome = await withTarget(target, { tools: n }, async (running) => {
       const scenario = listScenario(n);
@@ -493,7 +497,7 @@ for (const target of SCALED) {
 }
 
 // Result size 1 KB .. 60 KB, c=8.
-for (const target of SCALED) {
+for (const target of SCALED.filter(() => section('sizes'))) {
   const outcome = await withTarget(target, {}, async (running) => {
     await warmup(running, target);
     for (const bytes of SIZES) results.resultSize.push({ bytes, ...(await measure(target, running, sizeScenario(bytes), SCALE_CONCURRENCY, SCALE_DURATION)) });
@@ -508,7 +512,7 @@ for (const target of SCALED) {
 // which in production run on different machines: pinned to one core they would wait
 // on each other's time slices (5-7 ms here instead of ~3), so this stack runs unpinned.
 // Back to back, and paced (50 ms between round trips: every process wakes from idle).
-if (!ONLY || ONLY.has('mcp-edge')) {
+if ((!ONLY || ONLY.has('mcp-edge')) && section('sse')) {
   if (PIN) execFileSync('taskset', ['-a', '-p', '-c', `0-${NPROC - 1}`, String(process.pid)], { stdio: 'ignore' });
   const outcome = await withTarget(TARGETS.find((t) => t.key === 'mcp-edge'), {}, async (running) => {
     const ping = (id) => ({ jsonrpc: '2.0', id, method: 'ping' });
@@ -534,7 +538,7 @@ if (!ONLY || ONLY.has('mcp-edge')) {
   if (outcome?.startError) results.problems.push(`legacy SSE round trip: the stack did not start: ${outcome.startError}`);
 }
 
-if (!ONLY || ONLY.has('mcp-edge')) {
+if ((!ONLY || ONLY.has('mcp-edge')) && section('soak')) {
   const outcome = await withTarget(TARGETS.find((t) => t.key === 'mcp-edge'), {}, async (running) => {
     log(`soak: opening ${SOAK_SESSIONS} legacy SSE sessions`);
     try {
@@ -567,10 +571,13 @@ for (const row of [...results.main, ...results.toolsList, ...results.resultSize]
 }
 
 const markdown = render(results);
-writeFileSync(path.join(BENCH, 'results.md'), markdown);
-writeFileSync(path.join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+// A partial run (BENCH_SECTIONS, BENCH_TARGETS) writes next to the full results, never
+// over them: bench/results-partial.{md,json} (ignored by git).
+const OUT = SECTIONS || ONLY ? 'results-partial' : 'results';
+writeFileSync(path.join(BENCH, `${OUT}.md`), markdown);
+writeFileSync(path.join(BENCH, `${OUT}.json`), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`\n${markdown}`);
-log(`wrote bench/results.md and bench/results.json in ${results.elapsed_s.toFixed(0)} s`);
+log(`wrote bench/${OUT}.md and bench/${OUT}.json in ${results.elapsed_s.toFixed(0)} s`);
 process.exit(results.problems.length > 0 ? 1 : 0);
 
 // ---- helpers -------------------------------------------------------------------------
