@@ -147,96 +147,102 @@ pub fn validate(file: &CatalogFile) -> Result<(), String> {
     }
     let mut names = std::collections::BTreeSet::new();
     for tool in &file.tools {
-        let name = &tool.name;
-        let fail = |why: String| Err(format!("tool '{name}': {why}"));
-        let valid_name = !name.is_empty()
-            && name.len() <= 64
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if !valid_name {
-            return fail("names use 1-64 of [A-Za-z0-9_-]".into());
+        if !names.insert(tool.name.as_str()) {
+            return Err(format!("tool '{}': duplicate name", tool.name));
         }
-        if !names.insert(name.as_str()) {
-            return fail("duplicate name".into());
+        validate_tool(file, tool)?;
+    }
+    Ok(())
+}
+
+/// One tool's rules: its name and description, schemas, request template and answer.
+fn validate_tool(file: &CatalogFile, tool: &spec::ToolSpec) -> Result<(), String> {
+    let name = &tool.name;
+    let fail = |why: String| Err(format!("tool '{name}': {why}"));
+    let valid_name = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !valid_name {
+        return fail("names use 1-64 of [A-Za-z0-9_-]".into());
+    }
+    if tool.description.trim().len() < 20 {
+        return fail("needs a description an LLM can act on".into());
+    }
+    let input_schema = tool.input_schema();
+    if input_schema.get("type").and_then(|t| t.as_str()) != Some("object") {
+        return fail("inputSchema must be an object schema".into());
+    }
+    if let Some(output) = &tool.output_schema() {
+        if output.get("type").and_then(|t| t.as_str()) != Some("object") {
+            return fail("outputSchema must be an object schema".into());
         }
-        if tool.description.trim().len() < 20 {
-            return fail("needs a description an LLM can act on".into());
-        }
-        let input_schema = tool.input_schema();
-        if input_schema.get("type").and_then(|t| t.as_str()) != Some("object") {
-            return fail("inputSchema must be an object schema".into());
-        }
-        if let Some(output) = &tool.output_schema() {
-            if output.get("type").and_then(|t| t.as_str()) != Some("object") {
-                return fail("outputSchema must be an object schema".into());
-            }
-        }
-        let request = &tool.request;
-        if !matches!(
-            request.method.as_str(),
-            "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
-        ) {
-            return fail(format!("unsupported method '{}'", request.method));
-        }
-        let Some(read_only) = tool.annotations.read_only_hint else {
-            return fail("annotations must say readOnlyHint".into());
-        };
-        if request.method != "GET" && read_only {
-            return fail("a non-GET request cannot be readOnlyHint".into());
-        }
-        if !request.path.starts_with('/') || request.path.contains(['?', '#']) {
-            return fail("path must start with '/' and carry no query or fragment".into());
-        }
-        for spec in request.headers.values() {
-            if let HeaderSpec::Secret { secret, .. } = spec {
-                if !file.secrets.contains(secret) {
-                    return fail(format!(
-                        "header secret '{secret}' is not among the catalog's secrets"
-                    ));
-                }
-            }
-        }
-        let (properties, required) = schema_properties(&input_schema);
-        let mut used: Vec<String> = placeholders(&request.path)
-            .into_iter()
-            .map(String::from)
-            .collect();
-        for name in placeholders(&request.path) {
-            if !required.contains(&name) && !request.resolve.contains_key(name) {
+    }
+    let request = &tool.request;
+    if !matches!(
+        request.method.as_str(),
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
+    ) {
+        return fail(format!("unsupported method '{}'", request.method));
+    }
+    let Some(read_only) = tool.annotations.read_only_hint else {
+        return fail("annotations must say readOnlyHint".into());
+    };
+    if request.method != "GET" && read_only {
+        return fail("a non-GET request cannot be readOnlyHint".into());
+    }
+    if !request.path.starts_with('/') || request.path.contains(['?', '#']) {
+        return fail("path must start with '/' and carry no query or fragment".into());
+    }
+    for spec in request.headers.values() {
+        if let HeaderSpec::Secret { secret, .. } = spec {
+            if !file.secrets.contains(secret) {
                 return fail(format!(
-                    "path argument '{name}' must be required or resolvable"
+                    "header secret '{secret}' is not among the catalog's secrets"
                 ));
             }
         }
-        for template in request.query.values() {
-            used.extend(whole_placeholder(template).map(String::from));
-        }
-        if let Some(body) = &request.body {
-            body_placeholders(body, &mut used);
-        }
-        for (name, resolve) in &request.resolve {
-            if !resolve.pointer.is_empty() && !resolve.pointer.starts_with('/') {
-                return fail(format!("resolve '{name}': pointer must start with '/'"));
-            }
-            used.extend(placeholders(&resolve.path).into_iter().map(String::from));
-        }
-        if let Some(unknown) = used.iter().find(|u| !properties.contains(&u.as_str())) {
+    }
+    let (properties, required) = schema_properties(&input_schema);
+    let mut used: Vec<String> = placeholders(&request.path)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for name in placeholders(&request.path) {
+        if !required.contains(&name) && !request.resolve.contains_key(name) {
             return fail(format!(
-                "template uses '{unknown}', which inputSchema does not declare"
+                "path argument '{name}' must be required or resolvable"
             ));
         }
-        let response = &tool.response;
-        if !response.pointer.is_empty() && !response.pointer.starts_with('/') {
-            return fail("response pointer must be empty or start with '/'".into());
+    }
+    for template in request.query.values() {
+        used.extend(whole_placeholder(template).map(String::from));
+    }
+    if let Some(body) = &request.body {
+        body_placeholders(body, &mut used);
+    }
+    for (name, resolve) in &request.resolve {
+        if !resolve.pointer.is_empty() && !resolve.pointer.starts_with('/') {
+            return fail(format!("resolve '{name}': pointer must start with '/'"));
         }
-        if !(1024..=400 * 1024).contains(&response.max_bytes) {
-            return fail("response max_bytes must be between 1 KiB and 400 KiB".into());
-        }
-        if let Some(offset) = &response.offset_argument {
-            if !properties.contains(&offset.as_str()) {
-                return fail(format!("offset argument '{offset}' is not in inputSchema"));
-            }
+        used.extend(placeholders(&resolve.path).into_iter().map(String::from));
+    }
+    if let Some(unknown) = used.iter().find(|u| !properties.contains(&u.as_str())) {
+        return fail(format!(
+            "template uses '{unknown}', which inputSchema does not declare"
+        ));
+    }
+    let response = &tool.response;
+    if !response.pointer.is_empty() && !response.pointer.starts_with('/') {
+        return fail("response pointer must be empty or start with '/'".into());
+    }
+    if !(1024..=400 * 1024).contains(&response.max_bytes) {
+        return fail("response max_bytes must be between 1 KiB and 400 KiB".into());
+    }
+    if let Some(offset) = &response.offset_argument {
+        if !properties.contains(&offset.as_str()) {
+            return fail(format!("offset argument '{offset}' is not in inputSchema"));
         }
     }
     Ok(())

@@ -12,11 +12,12 @@ use std::time::{Duration, Instant};
 const REPLY: &[u8] = include_bytes!("../../reply.json");
 
 /// The keys mcp-edge reads for a Streamable HTTP request (src/config.rs).
-const KEYS: [&str; 21] = [
-    "mode", "auth", "conformance", "diagnostics", "tool_sets", "allow_writes", "bench_tools",
-    "rate_limit_rps", "allowed_hosts", "allowed_origins", "max_body_bytes",
-    "max_json_depth", "max_string_bytes", "max_array_items", "max_batch", "page_size",
-    "session_ttl_seconds", "oauth_audience", "oauth_issuer", "oauth_authorization_servers",
+/// (Without OAuth, off the legacy SSE routes: src/config.rs `from_lookup_for`.)
+const KEYS: [&str; 17] = [
+    "mode", "conformance", "diagnostics", "tool_sets", "allow_writes", "bench_tools",
+    "page_size", "auth", "allowed_hosts", "allowed_origins", "rate_limit_rps",
+    "max_body_bytes", "max_json_depth", "max_string_bytes", "max_array_items", "max_batch",
+    "session_ttl_seconds",
 ];
 
 const HEADERS: [&str; 9] = [
