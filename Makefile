@@ -44,7 +44,7 @@ profile: setup
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --release --target wasm32-wasip1 -- -D warnings
+	cargo clippy --release --target wasm32-wasip1 --all-targets -- -D warnings
 
 clean:
 	cargo clean

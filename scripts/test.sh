@@ -8,9 +8,14 @@ echo "== lint"
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 # The edge adapter (src/edge/, main.rs) only builds for the wasm target.
-cargo clippy --quiet --release --target wasm32-wasip1 -- -D warnings
+cargo clippy --quiet --release --target wasm32-wasip1 --all-targets -- -D warnings
 echo "== host unit tests"
 cargo test --lib --quiet
+# The edge adapter only builds for wasm32-wasip1: its tests run under `viceroy run`,
+# against Viceroy's stores, secrets and backends (tests/edge.fastly.toml).
+echo "== edge adapter unit tests (wasm32-wasip1, viceroy run)"
+CARGO_TARGET_WASM32_WASIP1_RUNNER="viceroy run -C tests/edge.fastly.toml --" \
+  cargo test --quiet --target wasm32-wasip1 --bin mcp-edge
 echo "== fuzz (60 s)"
 scripts/fuzz.sh 60
 # Alone, first: its `fastly compute publish` runs a release build (minutes, both cores on

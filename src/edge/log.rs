@@ -46,6 +46,12 @@ struct Line<'a> {
 }
 
 impl RequestLog {
+    /// The warnings so far.
+    #[cfg(test)]
+    pub fn warnings(&self) -> &[std::borrow::Cow<'static, str>] {
+        &self.warnings
+    }
+
     pub fn start(http_method: &str, path: &str) -> RequestLog {
         let mut bytes = [0u8; 8];
         let _ = getrandom::fill(&mut bytes);
@@ -58,8 +64,9 @@ impl RequestLog {
         }
     }
 
-    /// Adds a warning about the deployment to this request's line (fixed texts only:
-    /// never a value a client or a store supplied).
+    /// Adds a warning about the deployment to this request's line: fixed texts, or a
+    /// malformed setting's entry capped at 64 characters; never a value a client sent,
+    /// never a secret.
     pub fn warn(&mut self, warning: impl Into<std::borrow::Cow<'static, str>>) {
         let warning = warning.into();
         if !self.warnings.contains(&warning) {

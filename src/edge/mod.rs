@@ -12,3 +12,6 @@ pub mod request;
 pub mod secrets;
 pub mod sessions;
 pub mod upstream;
+
+#[cfg(test)]
+mod tests;

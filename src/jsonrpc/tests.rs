@@ -13,7 +13,7 @@ fn calls_in_counts_batch_members() {
     assert_eq!(calls_in(batch), 3);
     let twenty = format!(
         "[{}]",
-        vec![r#"{"jsonrpc":"2.0","method":"ping","id":1}"#; 20].join(",")
+        [r#"{"jsonrpc":"2.0","method":"ping","id":1}"#; 20].join(",")
     );
     assert_eq!(calls_in(twenty.as_bytes()), 20);
     assert_eq!(calls_in(b"[1,2,"), 2, "a cut body counts what it shows");
