@@ -153,20 +153,14 @@ pub fn calls_in(body: &[u8]) -> u32 {
     if bytes.next() != Some(&b'[') {
         return 1;
     }
-    let (mut depth, mut in_string, mut escaped) = (0u32, false, false);
+    let (mut depth, mut strings) = (0u32, Strings::default());
     let (mut members, mut seen) = (0u32, false);
     for &byte in bytes {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
+        if !strings.structural(byte) {
+            seen |= byte == b'"';
             continue;
         }
         match byte {
-            b'"' => in_string = true,
             b'[' | b'{' => depth += 1,
             b']' | b'}' if depth == 0 => break,
             b']' | b'}' => depth -= 1,
@@ -180,6 +174,32 @@ pub fn calls_in(body: &[u8]) -> u32 {
         seen |= !byte.is_ascii_whitespace();
     }
     members.saturating_add(u32::from(seen)).max(1)
+}
+
+/// Tells, byte by byte, whether JSON text is outside string literals: what the scans
+/// above and in `read` (nesting depth) skip.
+#[derive(Default)]
+pub(crate) struct Strings {
+    inside: bool,
+    escaped: bool,
+}
+
+impl Strings {
+    /// Whether `byte` is structural: outside every string, and not a quote that opens or
+    /// closes one.
+    pub(crate) fn structural(&mut self, byte: u8) -> bool {
+        if self.inside {
+            match byte {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.inside = false,
+                _ => {}
+            }
+            return false;
+        }
+        self.inside = byte == b'"';
+        !self.inside
+    }
 }
 
 #[cfg(test)]

@@ -166,19 +166,9 @@ const VALUE_RECURSION_LIMIT: usize = 128;
 
 /// How deeply arrays and objects nest in a JSON text (strings skipped).
 fn nesting(json: &str) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for b in json.bytes() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let (mut depth, mut deepest, mut strings) = (0usize, 0usize, super::Strings::default());
+    for b in json.bytes().filter(|&b| strings.structural(b)) {
         match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
