@@ -15,9 +15,6 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-/// The former name of `RequestId` (jsonrpc-core's `Id` had the same variants but only
-/// unsigned integers), kept so existing callers compile.
-pub type Id = RequestId;
 
 /// MCP's "resource not found" error code (not part of JSON-RPC itself).
 pub const RESOURCE_NOT_FOUND: i64 = -32002;
