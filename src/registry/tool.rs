@@ -1,9 +1,9 @@
-//! Tools: the trait every tool implements, a zero-cost static definition for tools written
-//! in Rust, and the result type.
+//! Tools: the trait every tool implements and a zero-cost static definition for tools
+//! written in Rust (their descriptor and result are the wire model's, re-exported here).
 //!
-//! A tool's schemas are kept as JSON text and parsed only when tools/list pages over them,
-//! so a request that calls one tool pays nothing for the others (every request starts a
-//! fresh instance).
+//! A tool's schemas are kept as JSON text: tools/list writes them out unparsed, and only a
+//! call parses its own tool's input schema, so a request pays nothing for the other tools
+//! (every request starts a fresh instance).
 
 use crate::mcp::context::RequestContext;
 pub use crate::mcp::model::tool::{CallToolResult, ToolAnnotations, ToolDescriptor};
