@@ -5,6 +5,9 @@ pub const SUPPORTED: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "202
 
 pub const LATEST: &str = SUPPORTED[0];
 
+/// The version of the legacy HTTP+SSE transport (its messages carry no version header).
+pub const LEGACY_SSE: &str = "2024-11-05";
+
 /// What a Streamable HTTP request without an MCP-Protocol-Version header is assumed to use.
 pub const ASSUMED_WITHOUT_HEADER: &str = "2025-03-26";
 

@@ -18,6 +18,7 @@ use crate::fanout::grip_sig::GripVerifier;
 use crate::fanout::publish::Publisher;
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE, GRIP_SIG};
 use crate::jsonrpc::{self, Error, ErrorCode, Output, RequestId};
+use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 
@@ -138,9 +139,6 @@ pub fn messages(
     trace
 }
 
-/// The 2024-11-05 protocol the legacy transport speaks.
-const LEGACY_VERSION: &str = "2024-11-05";
-
 fn post_message(
     req: &Request<Vec<u8>>,
     endpoint: &Endpoint,
@@ -167,7 +165,7 @@ fn post_message(
     let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     let mut stream = SessionStream::new(publisher, channel(&session.nonce));
-    let (answer, trace) = exchange(incoming, LEGACY_VERSION, endpoint, &mut stream);
+    let (answer, trace) = exchange(incoming, version::LEGACY_SSE, endpoint, &mut stream);
     let (response, reply_id) = match answer {
         Answer::Accepted => return Ok((accepted(), trace)),
         Answer::Response(output) => (jsonrpc::to_bytes(&output), output_id(&output)),
