@@ -15,7 +15,6 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-
 /// MCP's "resource not found" error code (not part of JSON-RPC itself).
 pub const RESOURCE_NOT_FOUND: i64 = -32002;
 
