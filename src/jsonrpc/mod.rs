@@ -109,6 +109,16 @@ pub struct Success {
     pub id: RequestId,
 }
 
+impl Output {
+    /// The id this response answers.
+    pub fn id(&self) -> &RequestId {
+        match self {
+            Output::Success(success) => &success.id,
+            Output::Failure(failure) => &failure.id,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Failure {
     pub jsonrpc: Version,

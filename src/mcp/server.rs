@@ -179,20 +179,18 @@ impl Server<'_> {
 
     fn initialize(&self, params: InitializeParams) -> Result<Box<RawValue>, Error> {
         let catalog = self.catalog;
-        let listed = Some(ListChanged {
+        // This server's lists never change while a client holds them.
+        let unchanging = || ListChanged {
             list_changed: false,
-        });
+        };
         let capabilities = ServerCapabilities {
             logging: Empty {},
-            tools: listed.filter(|_| !catalog.tools.is_empty()),
+            tools: (!catalog.tools.is_empty()).then(unchanging),
             resources: self.has_resources().then_some(ResourcesCapability {
                 subscribe: true,
                 list_changed: false,
             }),
-            prompts: Some(ListChanged {
-                list_changed: false,
-            })
-            .filter(|_| !catalog.prompts.is_empty()),
+            prompts: (!catalog.prompts.is_empty()).then(unchanging),
             completions: self.has_completions().then_some(Empty {}),
         };
         serialize(&InitializeResult {

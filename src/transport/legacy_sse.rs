@@ -17,7 +17,7 @@ use super::{origin, sse, Endpoint};
 use crate::fanout::grip_sig::GripVerifier;
 use crate::fanout::publish::Publisher;
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE, GRIP_SIG};
-use crate::jsonrpc::{self, Error, ErrorCode, Output, RequestId};
+use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
@@ -168,7 +168,7 @@ fn post_message(
     let (answer, trace) = exchange(incoming, version::LEGACY_SSE, endpoint, &mut stream);
     let (response, reply_id) = match answer {
         Answer::Accepted => return Ok((accepted(), trace)),
-        Answer::Response(output) => (jsonrpc::to_bytes(&output), output_id(&output)),
+        Answer::Response(output) => (jsonrpc::to_bytes(&output), output.id().clone()),
         Answer::Batch(outputs) => (jsonrpc::to_bytes(&outputs), RequestId::Null),
         Answer::Invalid(id, error) => {
             return Err(Refusal::error(StatusCode::BAD_REQUEST, id, error));
@@ -191,14 +191,6 @@ fn post_message(
             };
             Err(Refusal::error(StatusCode::BAD_GATEWAY, reply_id, error))
         }
-    }
-}
-
-/// The id a response answers.
-fn output_id(output: &Output) -> RequestId {
-    match output {
-        Output::Success(success) => success.id.clone(),
-        Output::Failure(failure) => failure.id.clone(),
     }
 }
 
