@@ -1,9 +1,10 @@
 //! What this deployment offers: its identity, every tool set it ships (in one place),
 //! those its configuration enables, and the catalog each caller gets.
 
-use crate::auth::Principal;
+use crate::auth::{Principal, PrincipalKind};
 use crate::config::Config;
 use crate::http_tools::{self, HttpToolSet};
+use crate::mcp::model::discover::CacheScope;
 use crate::mcp::server::ServerInfo;
 use crate::registry::tool::Tool;
 use crate::registry::{Catalog, Disabled, ToolSet};
@@ -33,6 +34,7 @@ pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
     let mut sets = Vec::new();
     if config.tools.conformance {
         sets.push(&crate::conformance::SET);
+        sets.push(&crate::conformance::ASKING);
     }
     if config.tools.diagnostics {
         sets.push(&crate::tools::diagnostics::SET);
@@ -152,6 +154,16 @@ pub fn scopes_supported(config: &Config, http_sets: &[HttpToolSet]) -> Vec<Strin
         }
     }
     scopes
+}
+
+/// Who may reuse a cacheable result (2026-07-28 `cacheScope`): everyone when every
+/// caller of this kind is served the same catalog (anonymous and local access have no
+/// grants of their own), else only the caller.
+pub fn cache_scope(principal: &Principal) -> CacheScope {
+    match principal.kind {
+        PrincipalKind::Anonymous | PrincipalKind::Local => CacheScope::Public,
+        PrincipalKind::ApiKey | PrincipalKind::OAuth => CacheScope::Private,
+    }
 }
 
 #[cfg(test)]

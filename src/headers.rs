@@ -5,6 +5,12 @@ use http::HeaderName;
 
 /// The protocol version a Streamable HTTP client speaks (2025-06-18 and later require it).
 pub const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+/// 2026-07-28: the request's method, and the tool, prompt or resource it names, in
+/// headers (so the edge can route and cache without reading the body); they must match it.
+pub const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
+pub const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
+/// Tells proxies not to buffer an event stream (2026-07-28 asks for it on SSE replies).
+pub const X_ACCEL_BUFFERING: HeaderName = HeaderName::from_static("x-accel-buffering");
 /// The session id issued at initialize.
 pub const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
 /// Fanout's signature on the requests it sends back to the service (a JWT).

@@ -11,6 +11,7 @@ pub mod headers;
 pub mod hex;
 pub mod http_tools;
 pub mod jsonrpc;
+pub mod lazy;
 pub mod mcp;
 pub mod registry;
 pub mod router;

@@ -31,7 +31,7 @@ fn serve(
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
     use mcp_edge::transport::{connection::ClientConnection, session::LazySessions};
     use mcp_edge::transport::{streamable_http, Endpoint};
-    use mcp_edge::{catalog, fanout::publish::FanoutApi, mcp::server::Server};
+    use mcp_edge::{catalog, fanout::publish::FanoutApi, lazy::Lazy, mcp::server::Server};
 
     // 1. Where it goes, and this deployment's settings and tool sets.
     let route = route(request.path());
@@ -62,16 +62,22 @@ fn serve(
 
     // 3. What this caller may use, and the dispatcher that serves it; tools reach their
     //    APIs through their own backends with the server's credentials, never the caller's.
+    //    What it is asked to carry over to a later request is signed, never stored.
     let backends = edge::upstream::Backends::default();
     let catalog = catalog::for_caller(&config, &http_sets, &principal);
     let info = catalog::server_info();
+    let sessions = LazySessions::new(|| edge::sessions::load(&config));
+    let states = Lazy::new(|| sessions.get()?.state_signer());
+    let principal_id = principal.id();
     let server = Server {
         catalog: &catalog,
         info: &info,
         page_size: config.tools.page_size,
         upstream: &backends,
+        principal: &principal_id,
+        cache_scope: catalog::cache_scope(&principal),
+        states: &states,
     };
-    let sessions = LazySessions::new(|| edge::sessions::load(&config));
     let endpoint = Endpoint {
         config: &config,
         server: &server,

@@ -1,6 +1,7 @@
-// The official MCP conformance suite (all active server scenarios) against the wasm under
-// Viceroy, with the expected-failures baseline: any other failure, or a baselined
-// scenario that starts passing, fails this test.
+// The official MCP conformance suite against the wasm under Viceroy: 0.1.16 (npm latest)
+// and 0.2.0-alpha.12 (the newest, pinned as `conformance-next`), for 2025-11-25 with the
+// expected-failures baseline (any other failure, or a baselined scenario that starts
+// passing, fails the test) and for 2026-07-28 by its frozen requirement set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,15 +11,16 @@ import path from 'node:path';
 import { ROOT, startStack } from './lib/stack.mjs';
 
 const CLI = path.join(ROOT, 'tests/node_modules/@modelcontextprotocol/conformance/dist/index.js');
+const CLI_NEXT = path.join(ROOT, 'tests/node_modules/conformance-next/dist/index.js');
 const BASELINE = path.join(ROOT, 'tests/conformance-expected-failures.yml');
 
 let stack;
 before(async () => { stack = await startStack(); });
 after(async () => { await stack?.stop(); });
 
-function run(args) {
+function run(args, cli = CLI) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
@@ -56,4 +58,69 @@ test('conformance suite: all active scenarios pass except the baselined four', a
       assert.ok(['SUCCESS', 'INFO'].includes(check.status), `${scenario}: ${JSON.stringify(check)}`);
     }
   }
+});
+
+/** The scenario lines of a summary: name -> passed. */
+function scenarios(summary) {
+  const lines = summary.split('\n').filter((l) => /^[✓✗] /.test(l));
+  return new Map(lines.map((l) => [l.slice(2).split(':')[0], l.startsWith('✓')]));
+}
+
+/** Checks of a scenario run that are neither SUCCESS nor INFO (nor one of `allowed`). */
+function badChecks(outDir, scenario, allowed = []) {
+  const dir = readdirSync(outDir).find((d) => d.startsWith(`server-${scenario}-`));
+  const checks = JSON.parse(readFileSync(path.join(outDir, dir, 'checks.json'), 'utf8'));
+  return checks.filter((c) => !['SUCCESS', 'INFO', ...allowed].includes(c.status));
+}
+
+test('conformance 0.2.0-alpha.12, 2025-11-25: the 31 active scenarios (wire schemas checked) pass but the baselined four', async () => {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'conformance-next-2025-'));
+  const { code, out } = await run([
+    'server', '--url', stack.mcp, '--spec-version', '2025-11-25', '--expected-failures', BASELINE, '-o', outDir,
+  ], CLI_NEXT);
+  const summary = out.slice(out.indexOf('=== SUMMARY ==='));
+  console.log(summary);
+  assert.equal(code, 0, out);
+  const results = scenarios(summary);
+  assert.equal(results.size, 31, 'active scenarios run');
+  const failed = [...results].filter(([, ok]) => !ok).map(([name]) => name).sort();
+  assert.deepEqual(failed, [
+    'elicitation-sep1034-defaults', 'elicitation-sep1330-enums', 'tools-call-elicitation', 'tools-call-sampling',
+  ]);
+  // Every message the server sent matched the 2025-11-25 schema, in every scenario that
+  // checks it (not server-session-lifecycle, server-sse-multiple-streams and
+  // dns-rebinding-protection, which probe HTTP behaviour with raw requests).
+  const checked = [];
+  for (const name of results.keys()) {
+    const dir = readdirSync(outDir).find((d) => d.startsWith(`server-${name}-`));
+    const checks = JSON.parse(readFileSync(path.join(outDir, dir, 'checks.json'), 'utf8'));
+    const wire = checks.find((c) => c.id === 'wire-schema-valid');
+    if (!wire) continue;
+    assert.equal(wire.status, 'SUCCESS', `${name}: ${JSON.stringify(wire)}`);
+    checked.push(name);
+  }
+  assert.equal(checked.length, 28, `wire schemas checked in ${checked.join(', ')}`);
+});
+
+test('conformance 0.2.0-alpha.12, 2026-07-28 requirements: all 37 scored scenarios pass', async () => {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'conformance-next-2026-'));
+  const { code, out } = await run(['server', '--url', stack.mcp, '--requirements', '2026-07-28', '-o', outDir], CLI_NEXT);
+  const summary = out.slice(out.indexOf('=== SUMMARY ==='));
+  console.log(summary);
+  assert.equal(code, 0, out);
+  const notScored = new Set([...summary.matchAll(/^ {2}[✓✗] (\S+) \((?:extension|pending)\)$/gm)].map((m) => m[1]));
+  assert.equal(notScored.size, 13, 'the extension and pending scenarios the requirement set leaves unscored');
+  const scored = [...scenarios(summary)].filter(([name]) => !notScored.has(name));
+  assert.equal(scored.length, 37, 'scored scenarios run');
+  assert.deepEqual(scored.filter(([, ok]) => !ok), [], 'scored scenarios failing');
+  for (const [name] of scored) {
+    // Only the subscriptions/listen checks may be skipped: no listChanged or subscribe
+    // is advertised on 2026-07-28, so there is nothing to listen to.
+    const allowed = name === 'server-stateless' ? ['SKIPPED'] : [];
+    assert.deepEqual(badChecks(outDir, name, allowed), [], name);
+  }
+  const skipped = readdirSync(outDir).filter((d) => d.startsWith('server-server-stateless-'))
+    .flatMap((d) => JSON.parse(readFileSync(path.join(outDir, d, 'checks.json'), 'utf8')))
+    .filter((c) => c.status === 'SKIPPED').map((c) => c.id);
+  assert.ok(skipped.every((id) => /subscription|list-changed|notification-filter/.test(id)), skipped.join(', '));
 });

@@ -233,8 +233,9 @@ test('wrong HTTP methods, content types, accept headers and versions', async () 
   for (const accept of ['application/json', 'text/event-stream', 'text/html', 'application/json;q=0, text/event-stream', undefined]) {
     await expect(`accept ${accept}`, { body: rpc('ping'), headers: { accept } }, 406, -32600);
   }
+  // UnsupportedProtocolVersion (-32022, 2026-07-28), naming the versions spoken.
   for (const version of ['1999-01-01', '2026-99-99', 'latest', '', '2025-11-25, 2025-06-18']) {
-    await expect(`version ${version}`, { body: rpc('ping'), headers: { 'mcp-protocol-version': version } }, 400, -32600);
+    await expect(`version ${version}`, { body: rpc('ping'), headers: { 'mcp-protocol-version': version } }, 400, -32022);
   }
   for (const host of ['evil.example.com', 'localhost.evil.example.com', '127.0.0.1.nip.io']) {
     await expect(`host ${host}`, { body: rpc('ping'), headers: { host } }, 403, -32600);

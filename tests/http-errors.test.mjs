@@ -87,7 +87,9 @@ test('Accept and Content-Type are enforced (406, 415)', async () => {
 test('MCP-Protocol-Version: absent is fine, unsupported is 400', async () => {
   assert.equal((await post(stack.mcp, ping)).status, 200);
   assert.equal((await post(stack.mcp, ping, { 'mcp-protocol-version': '2025-06-18' })).status, 200);
-  assertError(await post(stack.mcp, ping, { 'mcp-protocol-version': '1999-01-01' }), 400, -32600);
+  const unsupported = await post(stack.mcp, ping, { 'mcp-protocol-version': '1999-01-01' });
+  assert.deepEqual(unsupported.json.error.data, { requested: '1999-01-01', supported: ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] });
+  assertError(unsupported, 400, -32022);
 });
 
 test('notifications and client responses are 202 with no body', async () => {

@@ -15,8 +15,9 @@ pub static PROMPTS: [PromptDef; 4] = [
         title: Some("Simple prompt"),
         description: "A prompt without arguments.",
         arguments: &[],
-        get: |_| {
+        get: |_, _| {
             GetPromptResult::messages(vec![user(text("This is a simple prompt for testing."))])
+                .into()
         },
         complete: None,
     },
@@ -36,13 +37,13 @@ pub static PROMPTS: [PromptDef; 4] = [
                 required: true,
             },
         ],
-        get: |args| {
+        get: |args, _| {
             let body = format!(
                 "Prompt with arguments: arg1='{}', arg2='{}'",
                 arg(args, "arg1"),
                 arg(args, "arg2")
             );
-            GetPromptResult::messages(vec![user(text(body))])
+            GetPromptResult::messages(vec![user(text(body))]).into()
         },
         complete: Some(|_, typed| {
             ["alpha", "beta", "gamma", "test", "testValue1", "testValue2"]
@@ -61,7 +62,7 @@ pub static PROMPTS: [PromptDef; 4] = [
             description: "URI of the resource to embed",
             required: true,
         }],
-        get: |args| {
+        get: |args, _| {
             let resource = text_contents(
                 arg(args, "resourceUri"),
                 "text/plain",
@@ -71,6 +72,7 @@ pub static PROMPTS: [PromptDef; 4] = [
                 user(embedded(resource)),
                 user(text("Please process the embedded resource above.")),
             ])
+            .into()
         },
         complete: None,
     },
@@ -79,11 +81,12 @@ pub static PROMPTS: [PromptDef; 4] = [
         title: Some("Prompt with an image"),
         description: "A prompt that carries an image.",
         arguments: &[],
-        get: |_| {
+        get: |_, _| {
             GetPromptResult::messages(vec![
                 user(image(PNG, "image/png")),
                 user(text("Please analyze the image above.")),
             ])
+            .into()
         },
         complete: None,
     },

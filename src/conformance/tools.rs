@@ -3,7 +3,7 @@
 use super::{PNG, WAV};
 use crate::mcp::context::{LogLevel, RequestContext};
 use crate::mcp::model::content::{audio, embedded, image, text, text_contents};
-use crate::registry::tool::{CallToolResult, ToolAnnotations, ToolDef};
+use crate::registry::tool::{CallToolResult, ToolAnnotations, ToolDef, ToolOutcome};
 use serde_json::{json, Map, Value};
 
 /// The reference fixtures pause ~50 ms between steps, like a tool doing real work, so a
@@ -17,7 +17,7 @@ const NO_ARGUMENTS: &str = r#"{"type":"object","properties":{}}"#;
 const fn fixture(
     name: &'static str,
     description: &'static str,
-    run: fn(&Map<String, Value>, &mut RequestContext) -> CallToolResult,
+    run: fn(&Map<String, Value>, &mut RequestContext) -> ToolOutcome,
 ) -> ToolDef {
     ToolDef {
         name,
@@ -34,15 +34,15 @@ pub static TOOLS: [ToolDef; 11] = [
     fixture(
         "test_simple_text",
         "Returns a simple text response.",
-        |_, _| CallToolResult::text("This is a simple text response for testing."),
+        |_, _| CallToolResult::text("This is a simple text response for testing.").into(),
     ),
     fixture("test_image_content", "Returns a 1x1 PNG image.", |_, _| {
-        CallToolResult::content(vec![image(PNG, "image/png")])
+        CallToolResult::content(vec![image(PNG, "image/png")]).into()
     }),
     fixture(
         "test_audio_content",
         "Returns a short WAV audio clip.",
-        |_, _| CallToolResult::content(vec![audio(WAV, "audio/wav")]),
+        |_, _| CallToolResult::content(vec![audio(WAV, "audio/wav")]).into(),
     ),
     fixture(
         "test_embedded_resource",
@@ -53,6 +53,7 @@ pub static TOOLS: [ToolDef; 11] = [
                 "text/plain",
                 "This is an embedded resource content.",
             ))])
+            .into()
         },
     ),
     fixture(
@@ -68,6 +69,7 @@ pub static TOOLS: [ToolDef; 11] = [
                     r#"{"test":"data","value":123}"#,
                 )),
             ])
+            .into()
         },
     ),
     fixture(
@@ -87,13 +89,13 @@ pub static TOOLS: [ToolDef; 11] = [
                 }
                 ctx.log(LogLevel::Info, "conformance", json!(step));
             }
-            CallToolResult::text("Tool with logging executed successfully")
+            CallToolResult::text("Tool with logging executed successfully").into()
         },
     ),
     fixture(
         "test_error_handling",
         "Always fails, to show how tool errors are reported.",
-        |_, _| CallToolResult::error("This tool intentionally returns an error for testing"),
+        |_, _| CallToolResult::error("This tool intentionally returns an error for testing").into(),
     ),
     fixture(
         "test_tool_with_progress",
@@ -105,7 +107,7 @@ pub static TOOLS: [ToolDef; 11] = [
                 }
                 ctx.progress(progress, Some(100.0), None);
             }
-            CallToolResult::text("Progress test completed")
+            CallToolResult::text("Progress test completed").into()
         },
     ),
     fixture(
@@ -116,6 +118,7 @@ pub static TOOLS: [ToolDef; 11] = [
                 "Reconnection test completed successfully. If you received this, the client \
                  properly reconnected after stream closure.",
             )
+            .into()
         },
     ),
     ToolDef {
@@ -130,6 +133,7 @@ pub static TOOLS: [ToolDef; 11] = [
                 "JSON Schema 2020-12 tool called with: {}",
                 Value::Object(args.clone())
             ))
+            .into()
         },
     },
     ToolDef {
@@ -151,8 +155,9 @@ pub static TOOLS: [ToolDef; 11] = [
                 Ok(Args { message }) => {
                     let length = message.chars().count();
                     CallToolResult::structured(json!({ "message": message, "length": length }))
+                        .into()
                 }
-                Err(invalid) => invalid,
+                Err(invalid) => invalid.into(),
             }
         },
     },

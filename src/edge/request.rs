@@ -13,9 +13,10 @@ use mcp_edge::headers;
 use mcp_edge::transport::envelope;
 use std::io::Read;
 
-/// Every header any layer reads (auth, origin check, content negotiation, MCP version
-/// and session, Grip-Sig). A header not listed here never reaches the transports.
-const READ_HEADERS: [HeaderName; 9] = [
+/// Every header any layer reads (auth, origin check, content negotiation, MCP version,
+/// session, method and name, Grip-Sig). A header not listed here never reaches the
+/// transports.
+const READ_HEADERS: [HeaderName; 11] = [
     http::header::HOST,
     http::header::ORIGIN,
     http::header::ACCEPT,
@@ -24,6 +25,8 @@ const READ_HEADERS: [HeaderName; 9] = [
     http::header::AUTHORIZATION,
     headers::MCP_PROTOCOL_VERSION,
     headers::MCP_SESSION_ID,
+    headers::MCP_METHOD,
+    headers::MCP_NAME,
     headers::GRIP_SIG,
 ];
 

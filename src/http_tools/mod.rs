@@ -4,6 +4,7 @@
 //! Fastly API tool set is such a catalog, so both share argument validation, request
 //! rendering and error mapping.
 
+pub mod confirm;
 pub mod outcome;
 pub mod render;
 pub mod spec;

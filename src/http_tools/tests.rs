@@ -65,7 +65,8 @@ fn call(api: &FakeApi, set_name: &str, tool: &str, args: Value) -> Value {
     let tool = set.tools.iter().find(|t| t.spec.name == tool).unwrap();
     let mut notes = Vec::new();
     let mut ctx = RequestContext::new(None, &mut notes, api);
-    tool.call(args.as_object().unwrap(), &mut ctx).to_json()
+    let outcome = tool.call(args.as_object().unwrap(), &mut ctx);
+    outcome.complete().expect("a complete result").to_json()
 }
 
 fn text(result: &Value) -> String {
@@ -515,10 +516,13 @@ fn missing_credentials_are_reported_without_a_call() {
         .unwrap();
     let mut notes = Vec::new();
     let mut ctx = RequestContext::new(None, &mut notes, &NoSecrets);
-    let result = tool.call(
-        json!({ "crew_id": "c-1001" }).as_object().unwrap(),
-        &mut ctx,
-    );
+    let result = tool
+        .call(
+            json!({ "crew_id": "c-1001" }).as_object().unwrap(),
+            &mut ctx,
+        )
+        .complete()
+        .unwrap();
     assert!(result.is_error);
     assert!(result
         .to_json()

@@ -1,13 +1,15 @@
 //! A declarative HTTP tool: validate the arguments against the input schema, fill in
-//! resolvable defaults, make the request on its catalog's backend, shape the answer.
+//! resolvable defaults, have the user confirm a write when the client can ask them,
+//! make the request on its catalog's backend, shape the answer.
 
+use super::confirm;
 use super::outcome;
 use super::render;
 use super::spec::{RequestSpec, ToolSpec};
 use super::ApiAccess;
 use crate::mcp::context::RequestContext;
 use crate::registry::schema::check_arguments;
-use crate::registry::tool::{CallToolResult, Tool, ToolDescriptor};
+use crate::registry::tool::{CallToolResult, Tool, ToolDescriptor, ToolOutcome};
 use crate::upstream::{Upstream, UpstreamRequest};
 use http::Method;
 use serde_json::{Map, Value};
@@ -44,9 +46,9 @@ impl Tool for HttpTool {
         }
     }
 
-    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> CallToolResult {
+    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome {
         if let Err(problems) = check_arguments(&self.spec.input_schema(), arguments) {
-            return CallToolResult::error(format!("Invalid arguments: {problems}"));
+            return CallToolResult::error(format!("Invalid arguments: {problems}")).into();
         }
         let mut args = arguments.clone();
         let upstream = ctx.upstream;
@@ -65,15 +67,20 @@ impl Tool for HttpTool {
                 Ok(Some(value)) => {
                     args.insert(name.clone(), value);
                 }
-                Ok(None) => return CallToolResult::error(resolve.missing.clone()),
-                Err(result) => return result,
+                Ok(None) => return CallToolResult::error(resolve.missing.clone()).into(),
+                Err(result) => return result.into(),
             }
         }
         let secret = |key: &str| self.access.secret(upstream, key);
         let request = match render::request(&self.spec.request, &args, &secret) {
             Ok(request) => request.to(&self.access.backend),
-            Err(problem) => return CallToolResult::error(problem),
+            Err(problem) => return CallToolResult::error(problem).into(),
         };
+        if self.writes() {
+            if let Some(not_yet) = confirm::write(&self.spec, &request, ctx) {
+                return not_yet;
+            }
+        }
         let offset = self
             .spec
             .response
@@ -82,14 +89,15 @@ impl Tool for HttpTool {
             .and_then(|name| args.get(name))
             .and_then(Value::as_u64)
             .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
-        match upstream.send(request) {
+        let result = match upstream.send(request) {
             Ok(response) => {
                 let output_schema = self.spec.output_schema();
                 let spec = &self.spec.response;
                 outcome::from_response(response, spec, offset, output_schema.as_ref())
             }
             Err(error) => outcome::unreachable(error, &self.access.backend),
-        }
+        };
+        result.into()
     }
 }
 

@@ -1,7 +1,10 @@
 //! What a handler may do while it answers one request: report progress and log to the
-//! client. The transport decides how those notifications travel (an SSE reply on
-//! Streamable HTTP, Fanout publishes on the legacy SSE transport).
+//! client, and learn what it may ask the client for and what the client answered. The
+//! transport decides how notifications travel (an SSE reply on Streamable HTTP, Fanout
+//! publishes on the legacy SSE transport).
 
+use super::input::Answers;
+use super::model::meta::{Capability, ClientCapabilities, RequestMeta};
 use super::model::notification::{LoggingMessageParams, Notification, ProgressParams};
 use crate::upstream::Upstream;
 use serde_json::{Map, Value};
@@ -61,11 +64,25 @@ impl LogLevel {
     }
 }
 
+/// Which log messages reach the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogPolicy {
+    /// 2024-11-05 .. 2025-11-25: every message (a level set with logging/setLevel cannot
+    /// reach the next instance, so the client filters; README).
+    All,
+    /// 2026-07-28: only those at or above the request's `logLevel`, none without one.
+    AtLeast(Option<LogLevel>),
+}
+
 /// Per-request context handed to tools, prompts and resources.
 pub struct RequestContext<'a> {
     progress_token: Option<Value>,
     last_progress: Option<f64>,
     notifier: &'a mut dyn Notifier,
+    logs: LogPolicy,
+    /// What the client declared it can answer; `None` where no question can reach it.
+    capabilities: Option<&'a ClientCapabilities>,
+    answers: Answers,
     /// The HTTP API behind the server, for tools that act on it.
     pub upstream: &'a dyn Upstream,
 }
@@ -86,8 +103,31 @@ impl<'a> RequestContext<'a> {
             progress_token,
             last_progress: None,
             notifier,
+            logs: LogPolicy::All,
+            capabilities: None,
+            answers: Answers::default(),
             upstream,
         }
+    }
+
+    /// A 2026-07-28 request: its `_meta` says what the client can answer and which logs
+    /// it wants; `answers` are its replies to the previous round.
+    pub fn for_client(mut self, meta: &'a RequestMeta, answers: Answers) -> Self {
+        self.logs = LogPolicy::AtLeast(meta.log_level);
+        self.capabilities = Some(&meta.capabilities);
+        self.answers = answers;
+        self
+    }
+
+    /// Whether the handler may ask the client for input needing `capability`: the client
+    /// declared it, on a request where the question can reach the client.
+    pub fn can_ask(&self, capability: Capability) -> bool {
+        self.capabilities.is_some_and(|c| c.has(capability))
+    }
+
+    /// The client's answers to the previous round, and its verified state.
+    pub fn answers(&self) -> &Answers {
+        &self.answers
     }
 
     /// Sends `notifications/progress` when the client asked for progress. Progress must
@@ -110,10 +150,13 @@ impl<'a> RequestContext<'a> {
         self.notifier.notify(notification.to_json());
     }
 
-    /// Sends `notifications/message`. The server is stateless, so a level set with
-    /// logging/setLevel cannot be remembered by the next instance: every message is sent
-    /// and the client filters (documented in README).
+    /// Sends `notifications/message` when the request's log policy lets it through.
     pub fn log(&mut self, level: LogLevel, logger: &str, data: Value) {
+        if let LogPolicy::AtLeast(threshold) = self.logs {
+            if threshold.is_none_or(|t| level < t) {
+                return;
+            }
+        }
         let params = LoggingMessageParams {
             level: level.as_str(),
             logger,
@@ -146,6 +189,47 @@ mod tests {
         assert_eq!(sent[0]["params"]["progressToken"], "t");
         assert_eq!(sent[0]["params"]["message"], "one");
         assert_eq!(sent[1]["params"]["progress"], 2.0);
+    }
+
+    #[test]
+    fn modern_requests_log_only_at_or_above_their_level() {
+        use crate::mcp::model::meta::RequestMeta;
+        let meta = |level: Value| {
+            let p = json!({ "_meta": {
+                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                "io.modelcontextprotocol/clientCapabilities": {},
+                "io.modelcontextprotocol/logLevel": level,
+            }});
+            let mut p = p.as_object().unwrap().clone();
+            if level.is_null() {
+                p["_meta"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("io.modelcontextprotocol/logLevel");
+            }
+            RequestMeta::read(Some(&p)).unwrap()
+        };
+        let (none, warning) = (meta(Value::Null), meta(json!("warning")));
+        let mut sent = Vec::new();
+        let ctx = RequestContext::new(None, &mut sent, &NoUpstream);
+        let mut ctx = ctx.for_client(&none, Answers::default());
+        ctx.log(LogLevel::Emergency, "t", json!("x"));
+        assert!(sent.is_empty(), "no logLevel, no logs");
+
+        let ctx = RequestContext::new(None, &mut sent, &NoUpstream);
+        let mut ctx = ctx.for_client(&warning, Answers::default());
+        assert!(!ctx.can_ask(Capability::Elicitation));
+        ctx.log(LogLevel::Info, "t", json!("below"));
+        ctx.log(LogLevel::Warning, "t", json!("at"));
+        ctx.log(LogLevel::Error, "t", json!("above"));
+        let data: Vec<&Value> = sent.iter().map(|n| &n["params"]["data"]).collect();
+        assert_eq!(data, [&json!("at"), &json!("above")]);
+
+        let mut legacy = Vec::new();
+        let mut ctx = RequestContext::new(None, &mut legacy, &NoUpstream);
+        ctx.log(LogLevel::Debug, "t", json!("all"));
+        assert!(!ctx.can_ask(Capability::Sampling));
+        assert_eq!(legacy.len(), 1, "2025 and earlier: every message");
     }
 
     #[test]

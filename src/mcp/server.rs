@@ -1,16 +1,23 @@
 //! The MCP dispatcher: one request in, one response out, notifications on the side.
 //! Transport-agnostic and stateless: everything a request needs is in the request.
 //! Dispatch matches on `Method`; every result is a type of `super::model`, serialized
-//! once, straight into the response.
+//! once, straight into the response. The revision's rules come with the request as its
+//! `Era`: what 2026-07-28 adds (discover, result fields, asking for input) is in
+//! `server/modern.rs` and `server/input.rs`.
 
-use super::context::{LogLevel, Notifier, RequestContext};
+mod input;
+mod modern;
+
+use super::context::{LogLevel, Notifier};
 use super::model::completion::{
     CompleteArgument, CompleteParams, CompleteResult, Completion, Reference,
 };
+use super::model::discover::CacheScope;
 use super::model::initialize::{
     Empty, Implementation, InitializeParams, InitializeResult, ListChanged, ResourcesCapability,
     ServerCapabilities,
 };
+use super::model::meta::RequestMeta;
 use super::model::method::Method;
 use super::model::prompt::{GetPromptParams, ListPromptsResult};
 use super::model::resource::{
@@ -19,8 +26,10 @@ use super::model::resource::{
 };
 use super::model::tool::{CallToolParams, CallToolResult, ListToolsResult};
 use super::model::{content::ResourceContents, EmptyResult, ListParams, SetLevelParams};
+use super::request_state::StateSigner;
 use super::version;
 use crate::jsonrpc::{self, invalid_params, Error, ErrorCode, Output, Request, RESOURCE_NOT_FOUND};
+use crate::lazy::Lazy;
 use crate::registry::{page::page, Catalog};
 use crate::upstream::Upstream;
 use serde::de::DeserializeOwned;
@@ -39,6 +48,15 @@ pub struct ServerInfo {
 /// Completion answers are capped at 100 values by the spec.
 const MAX_COMPLETIONS: usize = 100;
 
+/// Which revision's rules a request is served by; the transport tells them apart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Era {
+    /// 2024-11-05 .. 2025-11-25: negotiated once with initialize.
+    Legacy,
+    /// 2026-07-28: the request's own `_meta` (already checked against its headers).
+    Modern(RequestMeta),
+}
+
 pub struct Server<'a> {
     pub catalog: &'a Catalog<'a>,
     pub info: &'a ServerInfo,
@@ -46,14 +64,25 @@ pub struct Server<'a> {
     pub page_size: usize,
     /// The HTTP APIs tools act on.
     pub upstream: &'a dyn Upstream,
+    /// The caller's id (`Principal::id`): request states are bound to it.
+    pub principal: &'a str,
+    /// Who may reuse a cacheable result: everyone when every caller is served the same
+    /// catalog (anonymous access), else only the caller.
+    pub cache_scope: CacheScope,
+    /// Signs and verifies request states; loaded only by requests that need it.
+    pub states: &'a Lazy<'a, StateSigner>,
 }
 
 impl Server<'_> {
     /// Answers one request. Progress and log notifications go to `notifier` before the
     /// response is returned.
-    pub fn handle(&self, request: Request, notifier: &mut dyn Notifier) -> Output {
+    pub fn handle(&self, request: Request, era: &Era, notifier: &mut dyn Notifier) -> Output {
         let params = request.params.as_ref();
-        let result = self.dispatch(&request.method, params, notifier);
+        let result = self.dispatch(&request.method, params, era, notifier);
+        let result = match era {
+            Era::Legacy => result,
+            Era::Modern(_) => result.map(|r| self.with_result_fields(&request.method, params, r)),
+        };
         jsonrpc::response(request.id, result)
     }
 
@@ -66,6 +95,7 @@ impl Server<'_> {
         &self,
         method: &str,
         params: Option<&Map<String, Value>>,
+        era: &Era,
         notifier: &mut dyn Notifier,
     ) -> Result<Box<RawValue>, Error> {
         let catalog = self.catalog;
@@ -76,10 +106,15 @@ impl Server<'_> {
             message: format!("Method not found: {method}"),
             data: None,
         };
-        let Some(known) = Method::parse(method) else {
+        let known = Method::parse(method).filter(|m| match era {
+            Era::Legacy => m.in_legacy(),
+            Era::Modern(_) => m.in_modern(),
+        });
+        let Some(known) = known else {
             return Err(not_found());
         };
         match known {
+            Method::ServerDiscover => self.discover(),
             Method::Initialize => self.initialize(parse(params)?),
             Method::Ping => serialize(&EmptyResult {}),
             Method::ToolsList if tools => {
@@ -98,8 +133,10 @@ impl Server<'_> {
                 let tool = catalog
                     .tool(&name)
                     .ok_or_else(|| invalid_params(format!("unknown tool '{name}'")))?;
-                let mut ctx = RequestContext::new(params, notifier, self.upstream);
-                serialize(&tool.call(&arguments, &mut ctx))
+                let answers = self.answers(known, params, era)?;
+                let mut ctx = self.context(params, era, answers, notifier);
+                let outcome = tool.call(&arguments, &mut ctx);
+                self.answer(outcome, known, params, era, input::tool_cannot_ask)
             }
             Method::ResourcesList if resources => {
                 let ListParams { cursor } = parse(params)?;
@@ -119,14 +156,14 @@ impl Server<'_> {
             }
             Method::ResourcesRead if resources => {
                 let UriParams { uri } = parse(params)?;
-                let contents = self.read_resource(&uri)?;
+                let contents = self.read_resource(&uri, era)?;
                 serialize(&ReadResourceResult { contents })
             }
             // Subscriptions are acknowledged for resources that exist. Updates are pushed
             // only where a stream exists to carry them (not on stateless Streamable HTTP).
             Method::ResourcesSubscribe | Method::ResourcesUnsubscribe if resources => {
                 let UriParams { uri } = parse(params)?;
-                self.read_resource(&uri)?;
+                self.read_resource(&uri, era)?;
                 serialize(&EmptyResult {})
             }
             Method::PromptsList if prompts => {
@@ -145,7 +182,10 @@ impl Server<'_> {
                 let arguments = prompt
                     .validate(arguments.as_ref())
                     .map_err(invalid_params)?;
-                serialize(&(prompt.get)(&arguments))
+                let answers = self.answers(known, params, era)?;
+                let mut ctx = self.context(params, era, answers, notifier);
+                let outcome = (prompt.get)(&arguments, &mut ctx);
+                self.answer(outcome, known, params, era, input::undeliverable)
             }
             Method::LoggingSetLevel => {
                 let SetLevelParams { level } = parse(params)?;
@@ -178,34 +218,46 @@ impl Server<'_> {
     }
 
     fn initialize(&self, params: InitializeParams) -> Result<Box<RawValue>, Error> {
+        serialize(&InitializeResult {
+            protocol_version: version::negotiate(&params.protocol_version),
+            capabilities: self.capabilities(true),
+            server_info: self.implementation(),
+            instructions: self.info.instructions.as_deref(),
+        })
+    }
+
+    /// What this server offers. Resource subscriptions are acknowledged up to 2025-11-25
+    /// (`subscribe`); 2026-07-28 moved them to subscriptions/listen, which this server does
+    /// not offer, so it advertises neither subscriptions nor list changes there.
+    fn capabilities(&self, subscribe: bool) -> ServerCapabilities {
         let catalog = self.catalog;
         // This server's lists never change while a client holds them.
         let unchanging = || ListChanged {
             list_changed: false,
         };
-        let capabilities = ServerCapabilities {
+        ServerCapabilities {
             logging: Empty {},
             tools: (!catalog.tools.is_empty()).then(unchanging),
             resources: self.has_resources().then_some(ResourcesCapability {
-                subscribe: true,
+                subscribe,
                 list_changed: false,
             }),
             prompts: (!catalog.prompts.is_empty()).then(unchanging),
             completions: self.has_completions().then_some(Empty {}),
-        };
-        serialize(&InitializeResult {
-            protocol_version: version::negotiate(&params.protocol_version),
-            capabilities,
-            server_info: Implementation {
-                name: self.info.name,
-                title: self.info.title,
-                version: self.info.version,
-            },
-            instructions: self.info.instructions.as_deref(),
-        })
+        }
     }
 
-    fn read_resource(&self, uri: &str) -> Result<Vec<ResourceContents>, Error> {
+    fn implementation(&self) -> Implementation<'_> {
+        Implementation {
+            name: self.info.name,
+            title: self.info.title,
+            version: self.info.version,
+        }
+    }
+
+    /// A resource's contents; not found is -32002 until 2025-11-25, and -32602 (with the
+    /// uri) from 2026-07-28.
+    fn read_resource(&self, uri: &str, era: &Era) -> Result<Vec<ResourceContents>, Error> {
         let catalog = self.catalog;
         if let Some(resource) = catalog.resources.iter().find(|r| r.uri == uri) {
             return Ok((resource.read)(uri));
@@ -215,8 +267,12 @@ impl Server<'_> {
                 return Ok((template.read)(uri, &vars));
             }
         }
+        let code = match era {
+            Era::Legacy => ErrorCode::ServerError(RESOURCE_NOT_FOUND),
+            Era::Modern(_) => ErrorCode::InvalidParams,
+        };
         Err(Error {
-            code: ErrorCode::ServerError(RESOURCE_NOT_FOUND),
+            code,
             message: format!("Resource not found: {uri}"),
             data: serde_json::to_value(ResourceNotFound { uri }).ok(),
         })
@@ -284,3 +340,5 @@ fn parse<T: DeserializeOwned>(params: Option<&Map<String, Value>>) -> Result<T, 
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_modern;

@@ -1,8 +1,24 @@
 //! Protocol versions this server speaks and how they are chosen.
 
-/// Newest first. 2024-11-05 is kept for legacy HTTP+SSE clients.
+/// The stateless revision: no initialize, every request carries its own `_meta`
+/// (protocol version, client capabilities), served by `transport::modern`'s rules.
+pub const MODERN: &str = "2026-07-28";
+
+/// The revisions negotiated with initialize, newest first. 2024-11-05 is kept for legacy
+/// HTTP+SSE clients.
 pub const SUPPORTED: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
+/// Every revision this server speaks, newest first: what server/discover lists and an
+/// unsupported-version error names.
+pub const ALL: [&str; 5] = [
+    MODERN,
+    SUPPORTED[0],
+    SUPPORTED[1],
+    SUPPORTED[2],
+    SUPPORTED[3],
+];
+
+/// The newest revision initialize negotiates.
 pub const LATEST: &str = SUPPORTED[0];
 
 /// The version of the legacy HTTP+SSE transport (its messages carry no version header).

@@ -1,5 +1,7 @@
 //! Prompts: named message templates with string arguments.
 
+use crate::mcp::context::RequestContext;
+use crate::mcp::input::Outcome;
 use crate::mcp::model::prompt::{GetPromptResult, PromptArgument, PromptDescriptor};
 use serde_json::{Map, Value};
 
@@ -17,8 +19,9 @@ pub struct PromptDef {
     pub title: Option<&'static str>,
     pub description: &'static str,
     pub arguments: &'static [PromptArg],
-    /// Builds the prompts/get result from valid arguments.
-    pub get: fn(&PromptArgs) -> GetPromptResult,
+    /// Builds the prompts/get result from valid arguments, or asks the client for what
+    /// it needs first (`mcp::input`).
+    pub get: fn(&PromptArgs, &mut RequestContext) -> Outcome<GetPromptResult>,
     /// Suggestions for an argument given what the user typed so far.
     pub complete: Option<fn(argument: &str, typed: &str) -> Vec<String>>,
 }

@@ -6,6 +6,7 @@
 //! (every request starts a fresh instance).
 
 use crate::mcp::context::RequestContext;
+pub use crate::mcp::input::{InputRequest, InputRequired, Outcome};
 pub use crate::mcp::model::tool::{CallToolResult, ToolAnnotations, ToolDescriptor};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -16,8 +17,12 @@ pub trait Tool: Sync {
     fn name(&self) -> &str;
     /// The tools/list entry.
     fn describe(&self) -> ToolDescriptor<'_>;
-    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> CallToolResult;
+    /// Runs the tool: its result, or what it needs to ask the client first (`mcp::input`).
+    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome;
 }
+
+/// What a tool call comes to.
+pub type ToolOutcome = Outcome<CallToolResult>;
 
 /// A tool written in Rust; `const`-constructible so a tool set is a static slice.
 pub struct ToolDef {
@@ -28,7 +33,7 @@ pub struct ToolDef {
     pub input_schema: &'static str,
     pub output_schema: Option<&'static str>,
     pub annotations: ToolAnnotations,
-    pub run: fn(&Map<String, Value>, &mut RequestContext) -> CallToolResult,
+    pub run: fn(&Map<String, Value>, &mut RequestContext) -> ToolOutcome,
 }
 
 impl Tool for ToolDef {
@@ -49,10 +54,10 @@ impl Tool for ToolDef {
 
     /// Arguments are held to the input schema first, with the same refusal as the
     /// declarative tools give; `run` only sees arguments that conform.
-    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> CallToolResult {
+    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome {
         let schema = serde_json::from_str(self.input_schema).unwrap_or(Value::Null);
         if let Err(problems) = super::schema::check_arguments(&schema, arguments) {
-            return CallToolResult::error(format!("Invalid arguments: {problems}"));
+            return CallToolResult::error(format!("Invalid arguments: {problems}")).into();
         }
         (self.run)(arguments, ctx)
     }

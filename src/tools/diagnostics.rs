@@ -35,7 +35,7 @@ static TOOLS: [ToolDef; 2] = [
             struct Args {
                 bytes: usize,
             }
-            match arguments::<Args>(args) {
+            let result = match arguments::<Args>(args) {
                 Ok(Args { bytes }) if (1..=MAX_PAYLOAD_BYTES).contains(&bytes) => {
                     // The payload first (clients read it as the first block), then
                     // the structured content's JSON text.
@@ -47,7 +47,8 @@ static TOOLS: [ToolDef; 2] = [
                     "Invalid arguments: bytes must be between 1 and {MAX_PAYLOAD_BYTES}"
                 )),
                 Err(invalid) => invalid,
-            }
+            };
+            result.into()
         },
     },
     ToolDef {
@@ -65,7 +66,7 @@ static TOOLS: [ToolDef; 2] = [
             struct Args {
                 steps: u8,
             }
-            match arguments::<Args>(args) {
+            let result = match arguments::<Args>(args) {
                 Ok(Args { steps }) if steps <= 10 => {
                     for step in 1..=steps {
                         ctx.progress(f64::from(step), Some(f64::from(steps)), None);
@@ -74,7 +75,8 @@ static TOOLS: [ToolDef; 2] = [
                 }
                 Ok(_) => CallToolResult::error("Invalid arguments: steps must be between 0 and 10"),
                 Err(invalid) => invalid,
-            }
+            };
+            result.into()
         },
     },
 ];

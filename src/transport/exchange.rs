@@ -6,6 +6,7 @@ use super::Endpoint;
 use crate::jsonrpc::{self, invalid_request, Error, Incoming, Message, Output, Request, RequestId};
 use crate::mcp::context::Notifier;
 use crate::mcp::model::method::Method;
+use crate::mcp::server::Era;
 use crate::mcp::version;
 use http::Response;
 
@@ -50,11 +51,13 @@ impl Trace {
     }
 }
 
-/// Answers `incoming`, spoken in protocol `version`, with `endpoint`'s dispatcher;
-/// notifications a request emits go to `notifier` before its response is returned.
+/// Answers `incoming`, spoken in protocol `version` by `era`'s rules, with `endpoint`'s
+/// dispatcher; notifications a request emits go to `notifier` before its response is
+/// returned. (2026-07-28 has no batches: its requests come one per body.)
 pub fn exchange(
     incoming: Incoming,
     version: &str,
+    era: &Era,
     endpoint: &Endpoint,
     notifier: &mut dyn Notifier,
 ) -> (Answer, Trace) {
@@ -65,7 +68,7 @@ pub fn exchange(
             trace = Trace::of(&request);
             match endpoint.scope_refusal(&request) {
                 Some(refusal) => Answer::Refused(refusal),
-                None => Answer::Response(server.handle(request, notifier)),
+                None => Answer::Response(server.handle(request, era, notifier)),
             }
         }
         Incoming::Single(Message::Notification { method, params }) => {
@@ -93,7 +96,7 @@ pub fn exchange(
                     }
                     Message::Request(request) => {
                         trace = Trace::of(&request);
-                        outputs.push(server.handle(request, notifier));
+                        outputs.push(server.handle(request, era, notifier));
                     }
                     Message::Notification { method, params } => {
                         server.notify(&method, params.as_ref());

@@ -18,6 +18,7 @@ use crate::fanout::grip_sig::GripVerifier;
 use crate::fanout::publish::Publisher;
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE, GRIP_SIG};
 use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
+use crate::mcp::server::Era;
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
@@ -165,7 +166,8 @@ fn post_message(
     let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     let mut stream = SessionStream::new(publisher, channel(&session.nonce));
-    let (answer, trace) = exchange(incoming, version::LEGACY_SSE, endpoint, &mut stream);
+    let era = Era::Legacy;
+    let (answer, trace) = exchange(incoming, version::LEGACY_SSE, &era, endpoint, &mut stream);
     let (response, reply_id) = match answer {
         Answer::Accepted => return Ok((accepted(), trace)),
         Answer::Response(output) => (jsonrpc::to_bytes(&output), output.id().clone()),

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod envelope;
 pub mod exchange;
 pub mod legacy_sse;
+pub mod modern;
 pub mod origin;
 pub mod session;
 pub mod session_stream;

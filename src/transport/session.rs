@@ -6,7 +6,6 @@
 use crate::hex;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::cell::OnceCell;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -65,26 +64,8 @@ pub struct Session {
     pub nonce: String,
 }
 
-/// Session signing, loaded on first use: most requests carry no session id and issue
-/// none, so they never read the key (a Secret Store read) or draw the random bits.
-pub struct LazySessions<'a> {
-    cell: OnceCell<Option<Sessions>>,
-    load: Box<dyn Fn() -> Option<Sessions> + 'a>,
-}
-
-impl<'a> LazySessions<'a> {
-    pub fn new(load: impl Fn() -> Option<Sessions> + 'a) -> Self {
-        LazySessions {
-            cell: OnceCell::new(),
-            load: Box::new(load),
-        }
-    }
-
-    /// `None` when no session key is configured.
-    pub fn get(&self) -> Option<&Sessions> {
-        self.cell.get_or_init(|| (self.load)()).as_ref()
-    }
-}
+/// Session signing, loaded on first use (`crate::lazy`).
+pub type LazySessions<'a> = crate::lazy::Lazy<'a, Sessions>;
 
 /// Everything needed to issue and check ids during one request.
 #[derive(Clone)]
@@ -111,6 +92,12 @@ impl Sessions {
     }
 
     /// A new id of `kind` carrying `label` (see `Kind`), signed with this key.
+    /// The signer of MRTR request states: the same key, domain-separated (a state never
+    /// verifies as a session id, nor one as a state).
+    pub fn state_signer(&self) -> Option<crate::mcp::request_state::StateSigner> {
+        crate::mcp::request_state::StateSigner::new(self.key.clone(), self.now)
+    }
+
     pub fn issue(&self, kind: Kind, label: &str) -> SessionId {
         let claims = format!(
             "{}.{:x}.{}.{}",

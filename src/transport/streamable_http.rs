@@ -3,7 +3,8 @@
 //! there is no session stream to open or end (404 when they present a dead session id).
 //! A request's reply is JSON, unless the handler emits notifications (progress, logs)
 //! first: then the reply switches to an SSE stream at the first notification, so the
-//! client sees them as they happen, and the response ends it.
+//! client sees them as they happen, and the response ends it. Requests of 2026-07-28
+//! (no initialize, no session: `modern.rs`) share the endpoint and this reply logic.
 
 use super::connection::ClientConnection;
 use super::envelope::{
@@ -12,13 +13,14 @@ use super::envelope::{
 use super::exchange::{exchange, Answer, Trace};
 use super::session::{Kind, Session};
 use super::Endpoint;
-use super::{origin, sse};
+use super::{modern, origin, sse};
 use crate::config::Config;
-use crate::headers::{MCP_PROTOCOL_VERSION, MCP_SESSION_ID};
+use crate::headers::{MCP_PROTOCOL_VERSION, MCP_SESSION_ID, X_ACCEL_BUFFERING};
 use crate::jsonrpc::{self, Output, RequestId};
 use crate::mcp::context::Notifier;
 use crate::mcp::model::initialize::negotiated_version;
 use crate::mcp::model::method::Method as McpMethod;
+use crate::mcp::server::Era;
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
@@ -82,23 +84,15 @@ pub fn serve(
 
 fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Result<Trace, Refusal> {
     check_headers(req, endpoint.config)?;
-    let session = presented_session(req, endpoint)?;
-    // Without the header, the version negotiated at initialize (carried by the session
-    // id) before the spec's fallback: a 2025-11-25 session does not regain batching.
-    let version = match header_str(req, MCP_PROTOCOL_VERSION) {
-        None => session
-            .and_then(|s| version::supported(&s.label))
-            .unwrap_or(version::ASSUMED_WITHOUT_HEADER),
-        Some(v) => version::supported(v.trim()).ok_or_else(|| {
-            Refusal::new(
-                StatusCode::BAD_REQUEST,
-                "Bad Request: unsupported MCP-Protocol-Version",
-            )
-        })?,
-    };
     let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
-    let (answer, trace) = exchange(incoming, version, endpoint, reply);
+    // 2026-07-28 (`modern`) has no sessions: an Mcp-Session-Id it sends is ignored.
+    let (era, version) = match modern::era(req, &incoming)? {
+        Some(era) => (era, version::MODERN),
+        None => (Era::Legacy, legacy_version(req, endpoint)?),
+    };
+    let modern = era != Era::Legacy;
+    let (answer, trace) = exchange(incoming, version, &era, endpoint, reply);
     match answer {
         Answer::Accepted => reply.accepted(),
         Answer::Response(output) => {
@@ -112,10 +106,15 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Resul
                 let id = sessions.issue(Kind::StreamableHttp, &version);
                 reply.session = HeaderValue::from_str(&id).ok();
             }
-            reply.finish(vec![jsonrpc::to_bytes(&output)], false);
+            let status = match &output {
+                Output::Failure(failure) if modern => modern::status_of(&failure.error),
+                _ => StatusCode::OK,
+            };
+            reply.finish(vec![jsonrpc::to_bytes(&output)], false, status);
         }
         Answer::Batch(outputs) => {
-            reply.finish(outputs.iter().map(jsonrpc::to_bytes).collect(), true);
+            let outputs = outputs.iter().map(jsonrpc::to_bytes).collect();
+            reply.finish(outputs, true, StatusCode::OK);
         }
         Answer::Invalid(id, error) => {
             return Err(Refusal::error(StatusCode::BAD_REQUEST, id, error));
@@ -123,6 +122,17 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Resul
         Answer::Refused(response) => reply.send(response),
     }
     Ok(trace)
+}
+
+/// The version of a request served by the older rules: its MCP-Protocol-Version header,
+/// else the version negotiated at initialize (carried by the session id) before the
+/// spec's fallback: a 2025-11-25 session does not regain batching. A dead session is 404.
+fn legacy_version(req: &Request<Vec<u8>>, endpoint: &Endpoint) -> Result<&'static str, Refusal> {
+    let session = presented_session(req, endpoint)?;
+    let header = header_str(req, MCP_PROTOCOL_VERSION).and_then(|v| version::supported(v.trim()));
+    Ok(header
+        .or_else(|| session.and_then(|s| version::supported(&s.label)))
+        .unwrap_or(version::ASSUMED_WITHOUT_HEADER))
 }
 
 /// The session a request presents in `Mcp-Session-Id`: `Ok(None)` without one, 404
@@ -192,8 +202,9 @@ impl Reply<'_> {
         self.send(response);
     }
 
-    /// Sends the responses: as events on the open stream, or as one JSON body.
-    fn finish(&mut self, outputs: Vec<Vec<u8>>, batch: bool) {
+    /// Sends the responses: as events on the open stream, or as one JSON body with
+    /// `status`.
+    fn finish(&mut self, outputs: Vec<Vec<u8>>, batch: bool, status: StatusCode) {
         if self.streaming {
             for output in outputs {
                 self.conn.write(&sse::message(&output));
@@ -208,7 +219,7 @@ impl Reply<'_> {
         } else {
             outputs.concat()
         };
-        self.send(json_response(StatusCode::OK, body));
+        self.send(json_response(status, body));
     }
 }
 
@@ -219,6 +230,7 @@ impl Notifier for Reply<'_> {
             let headers = head.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM));
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            headers.insert(X_ACCEL_BUFFERING, HeaderValue::from_static("no"));
             self.common_headers(headers);
             self.conn.start_stream(head);
             self.streaming = true;

@@ -283,11 +283,15 @@ fn a_step_up_challenge_names_the_tokens_scopes_and_the_one_needed() {
     let http_sets = crate::catalog::http_sets(&config);
     let catalog = crate::catalog::for_caller(&config, &http_sets, &principal);
     let info = crate::catalog::server_info();
+    let states = crate::lazy::Lazy::new(|| None);
     let server = crate::mcp::server::Server {
         catalog: &catalog,
         info: &info,
         page_size: 50,
         upstream: &crate::upstream::NoUpstream,
+        principal: "p",
+        cache_scope: crate::mcp::model::discover::CacheScope::Private,
+        states: &states,
     };
     let scopes = crate::catalog::scopes_supported(&config, &http_sets);
     let resource = ResourceInfo {

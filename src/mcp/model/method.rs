@@ -1,9 +1,11 @@
 //! The request methods this server answers, by their wire names: dispatch matches on
 //! this enum, never on strings.
 
-/// A request method of MCP 2024-11-05 .. 2025-11-25 that this server knows.
+/// A request method of MCP 2024-11-05 .. 2026-07-28 that this server knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// 2026-07-28 only.
+    ServerDiscover,
     Initialize,
     Ping,
     ToolsList,
@@ -23,6 +25,7 @@ impl Method {
     /// The method a wire name stands for; `None` for any other name (-32601).
     pub fn parse(name: &str) -> Option<Method> {
         Some(match name {
+            "server/discover" => Method::ServerDiscover,
             "initialize" => Method::Initialize,
             "ping" => Method::Ping,
             "tools/list" => Method::ToolsList,
@@ -42,6 +45,7 @@ impl Method {
 
     pub fn name(self) -> &'static str {
         match self {
+            Method::ServerDiscover => "server/discover",
             Method::Initialize => "initialize",
             Method::Ping => "ping",
             Method::ToolsList => "tools/list",
@@ -57,6 +61,33 @@ impl Method {
             Method::CompletionComplete => "completion/complete",
         }
     }
+
+    /// Whether 2026-07-28 has this method: it removed the handshake, ping, logging/setLevel
+    /// and resource subscriptions (a request for them with modern `_meta` is 404/-32601),
+    /// and only it has server/discover.
+    pub fn in_modern(self) -> bool {
+        !matches!(
+            self,
+            Method::Initialize
+                | Method::Ping
+                | Method::LoggingSetLevel
+                | Method::ResourcesSubscribe
+                | Method::ResourcesUnsubscribe
+        )
+    }
+
+    /// Whether 2024-11-05 .. 2025-11-25 have this method.
+    pub fn in_legacy(self) -> bool {
+        self != Method::ServerDiscover
+    }
+
+    /// The methods whose result may be "input required" (MRTR): only these three.
+    pub fn may_ask_for_input(self) -> bool {
+        matches!(
+            self,
+            Method::ToolsCall | Method::PromptsGet | Method::ResourcesRead
+        )
+    }
 }
 
 #[cfg(test)]
@@ -66,6 +97,7 @@ mod tests {
     #[test]
     fn names_round_trip() {
         let all = [
+            Method::ServerDiscover,
             Method::Initialize,
             Method::Ping,
             Method::ToolsList,

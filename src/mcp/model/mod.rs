@@ -5,7 +5,9 @@
 
 pub mod completion;
 pub mod content;
+pub mod discover;
 pub mod initialize;
+pub mod meta;
 pub mod method;
 pub mod notification;
 pub mod prompt;

@@ -12,22 +12,45 @@ const TEMPLATE: &str = "test://template/{id}/data";
 
 /// Runs one request (id 1) and returns the JSON-RPC output and the notifications sent.
 fn run(conformance: bool, page_size: usize, method: &str, params: Value) -> (Value, Vec<Value>) {
+    run_in(
+        &Era::Legacy,
+        "local",
+        conformance,
+        page_size,
+        method,
+        params,
+    )
+}
+
+/// `run` by `era`'s rules, as the caller `principal`, with a request state key.
+pub(super) fn run_in(
+    era: &Era,
+    principal: &str,
+    conformance: bool,
+    page_size: usize,
+    method: &str,
+    params: Value,
+) -> (Value, Vec<Value>) {
     let mut config = Config::default();
     config.tools.conformance = conformance;
     let catalog = catalog::for_caller(&config, &[], &crate::auth::Principal::local());
     let info = catalog::server_info();
+    let states = Lazy::new(|| StateSigner::new(b"0123456789abcdef".to_vec(), 1_000));
     let server = Server {
         catalog: &catalog,
         info: &info,
         page_size,
         upstream: &crate::upstream::NoUpstream,
+        principal,
+        cache_scope: CacheScope::Private,
+        states: &states,
     };
     let message = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
     let crate::jsonrpc::Message::Request(request) = crate::jsonrpc::classify(message) else {
         panic!("not a request: {method} {params}");
     };
     let mut sent: Vec<Value> = Vec::new();
-    let output = serde_json::to_value(server.handle(request, &mut sent)).unwrap();
+    let output = serde_json::to_value(server.handle(request, era, &mut sent)).unwrap();
     assert_eq!(output["jsonrpc"], "2.0");
     assert_eq!(output["id"], 1);
     (output, sent)
@@ -120,7 +143,7 @@ fn tools_list_describes_every_tool() {
     let result = ok("tools/list", json!({}));
     assert!(result.get("nextCursor").is_none());
     let tools = result["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 11);
+    assert_eq!(tools.len(), 22);
     for tool in tools {
         let name = &tool["name"];
         assert!(!text_of(&tool["description"]).is_empty(), "{name}");
@@ -171,8 +194,9 @@ fn each_conformance_tool_returns_its_content_types() {
         ("json_schema_2020_12_tool", &["text"]),
         ("test_structured_output", &["text"]),
     ];
+    // The 2025 fixtures first; those that ask for input (2026-07-28) follow.
     let listed = strings(&ok("tools/list", json!({}))["tools"], "name");
-    assert_eq!(listed, expected.map(|(n, _)| n.to_string()));
+    assert_eq!(listed[..11], expected.map(|(n, _)| n.to_string()));
     for (name, types) in expected {
         // Each tool is held to its schema (json_schema_2020_12_tool allows no others).
         let arguments = match name {
@@ -329,6 +353,7 @@ fn prompts_are_listed_with_their_arguments() {
         "test_prompt_with_arguments",
         "test_prompt_with_embedded_resource",
         "test_prompt_with_image",
+        "test_input_required_result_prompt",
     ];
     assert_eq!(strings(&prompts, "name"), expected);
     assert_eq!(strings(&prompts[1]["arguments"], "name"), ["arg1", "arg2"]);
@@ -514,9 +539,15 @@ fn every_structured_result_of_a_rust_tool_conforms_and_carries_its_json_as_text(
         let Some(arguments) = arguments else { continue };
         structured.push(tool.name);
         let mut notes = Vec::new();
-        let mut ctx = RequestContext::new(None, &mut notes, &crate::upstream::NoUpstream);
+        let mut ctx = crate::mcp::context::RequestContext::new(
+            None,
+            &mut notes,
+            &crate::upstream::NoUpstream,
+        );
         let result = tool
             .call(arguments.as_object().unwrap(), &mut ctx)
+            .complete()
+            .unwrap()
             .to_json();
         assert!(result.get("isError").is_none(), "{}: {result}", tool.name);
         let content = &result["structuredContent"];

@@ -62,13 +62,20 @@ fn serve_counting(
     let catalog = crate::catalog::for_caller(config, &[], &crate::auth::Principal::local());
     let info = crate::catalog::server_info();
     let page_size = config.tools.page_size;
+    let principal = crate::auth::Principal::local();
+    let states = crate::lazy::Lazy::new(|| {
+        crate::mcp::request_state::StateSigner::new(b"state key, long enough".to_vec(), 1_000)
+    });
+    let principal_id = principal.id();
     let server = Server {
         catalog: &catalog,
         info: &info,
         page_size,
         upstream: &crate::upstream::NoUpstream,
+        principal: &principal_id,
+        cache_scope: crate::catalog::cache_scope(&principal),
+        states: &states,
     };
-    let principal = crate::auth::Principal::local();
     let resource = crate::auth::challenge::ResourceInfo {
         resource: "http://localhost:7676/mcp",
         metadata_url: "http://localhost:7676/.well-known/oauth-protected-resource/mcp",
@@ -327,7 +334,10 @@ fn bodies_over_the_limit_are_refused() {
 fn protocol_version_header_must_be_supported_when_present() {
     for bad in ["1999-01-01", "2025-06-19", "latest"] {
         let conn = send(&[("mcp-protocol-version", bad)], &ping(9));
-        error_reply(&conn, 400, INVALID);
+        error_reply(&conn, 400, -32022);
+        let body: Value = serde_json::from_slice(&conn.body).unwrap();
+        assert_eq!(body["error"]["data"]["requested"], bad);
+        assert_eq!(body["error"]["data"]["supported"][0], "2026-07-28");
     }
     for good in version::SUPPORTED {
         let conn = send(&[("mcp-protocol-version", good)], &ping(9));

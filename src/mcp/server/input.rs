@@ -1,0 +1,174 @@
+//! Handlers that ask for input, in the dispatcher: the answers and verified state a
+//! request brings (`inputResponses`, `requestState`), and how an "input required" outcome
+//! leaves. On 2026-07-28 it is a Multi Round-Trip Requests result with a signed state;
+//! up to 2025-11-25 no question can reach the client yet (a server->client request needs
+//! the held stream of a later issue), so a tool says so in an error result.
+
+use super::{serialize, Era, Server};
+use crate::jsonrpc::{invalid_params, Error, ErrorCode};
+use crate::mcp::context::{Notifier, RequestContext};
+use crate::mcp::input::{Answers, InputRequired, Outcome};
+use crate::mcp::model::discover::InputRequiredResult;
+use crate::mcp::model::method::Method;
+use crate::mcp::model::tool::CallToolResult;
+use crate::mcp::request_state::Binding;
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Map, Value};
+
+/// MissingRequiredClientCapabilityError (2026-07-28).
+pub const MISSING_CAPABILITY: i64 = -32021;
+
+impl Server<'_> {
+    /// The client's answers to the previous round, with its state once verified: a state
+    /// this server did not sign for this caller, method and params is refused (-32602),
+    /// whatever the handler would do with it.
+    pub(super) fn answers(
+        &self,
+        method: Method,
+        params: Option<&Map<String, Value>>,
+        era: &Era,
+    ) -> Result<Answers, Error> {
+        let (Era::Modern(_), Some(params)) = (era, params) else {
+            return Ok(Answers::default());
+        };
+        let responses = match params.get("inputResponses") {
+            None => Map::new(),
+            Some(Value::Object(responses)) => responses.clone(),
+            Some(_) => return Err(invalid_params("inputResponses must be an object")),
+        };
+        let state = match params.get("requestState") {
+            None => None,
+            Some(Value::String(token)) => {
+                let signer = self.states.get().ok_or_else(|| {
+                    invalid_params("requestState cannot be verified: no session_key is configured")
+                })?;
+                let binding = self.binding(method, Some(params));
+                let state = signer.open(&binding, token).map_err(|rejected| {
+                    invalid_params(format!("requestState is refused: {}", rejected.reason()))
+                })?;
+                Some(state)
+            }
+            Some(_) => return Err(invalid_params("requestState must be a string")),
+        };
+        Ok(Answers::new(responses, state))
+    }
+
+    /// The context a handler runs in, for this request's revision.
+    pub(super) fn context<'c>(
+        &'c self,
+        params: Option<&Map<String, Value>>,
+        era: &'c Era,
+        answers: Answers,
+        notifier: &'c mut dyn Notifier,
+    ) -> RequestContext<'c> {
+        let ctx = RequestContext::new(params, notifier, self.upstream);
+        match era {
+            Era::Legacy => ctx,
+            Era::Modern(meta) => ctx.for_client(meta, answers),
+        }
+    }
+
+    /// A handler's outcome as the result: complete, or "input required" with the state
+    /// signed. A question the client did not declare it can answer is never sent: the
+    /// request fails with -32021 naming the capabilities it needs.
+    pub(super) fn answer<T: Serialize>(
+        &self,
+        outcome: Outcome<T>,
+        method: Method,
+        params: Option<&Map<String, Value>>,
+        era: &Era,
+        legacy: impl FnOnce(&InputRequired) -> Result<T, Error>,
+    ) -> Result<Box<RawValue>, Error> {
+        let asked = match outcome {
+            Outcome::Complete(result) => return serialize(&result),
+            Outcome::InputRequired(asked) => asked,
+        };
+        let Era::Modern(meta) = era else {
+            return serialize(&legacy(&asked)?);
+        };
+        let mut missing = Map::new();
+        for capability in asked.requests.iter().filter_map(|(_, r)| r.capability()) {
+            if !meta.capabilities.has(capability) {
+                missing.insert(capability.key().to_owned(), json!({}));
+            }
+        }
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.keys().map(String::as_str).collect();
+            return Err(Error {
+                code: ErrorCode::ServerError(MISSING_CAPABILITY),
+                message: format!(
+                    "Missing required client capability: {} (declare it in _meta.io.modelcontextprotocol/clientCapabilities)",
+                    names.join(", ")
+                ),
+                data: Some(json!({ "requiredCapabilities": missing })),
+            });
+        }
+        if asked.requests.is_empty() && asked.state.is_none() {
+            return Err(internal("the handler asked for nothing"));
+        }
+        let binding = self.binding(method, params);
+        let request_state = match (self.states.get(), asked.state) {
+            (Some(signer), state) => Some(signer.seal(&binding, state.unwrap_or(Value::Null))),
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(internal(
+                    "this server cannot keep a request's state: no session_key is configured",
+                ))
+            }
+        };
+        serialize(&InputRequiredResult {
+            result_type: "input_required",
+            input_requests: asked
+                .requests
+                .iter()
+                .map(|(k, r)| (k.as_str(), r))
+                .collect(),
+            request_state,
+        })
+    }
+
+    fn binding<'b>(
+        &'b self,
+        method: Method,
+        params: Option<&'b Map<String, Value>>,
+    ) -> Binding<'b> {
+        Binding {
+            principal: self.principal,
+            method: method.name(),
+            params,
+        }
+    }
+}
+
+/// A tool's answer to a client that no question can reach: an error result that says why.
+pub(super) fn tool_cannot_ask(asked: &InputRequired) -> Result<CallToolResult, Error> {
+    let methods: Vec<&str> = asked.requests.iter().map(|(_, r)| r.method).collect();
+    Ok(CallToolResult::error(format!(
+        "This tool needs the client to answer first ({}); this server can ask only clients that speak MCP 2026-07-28.",
+        methods.join(", ")
+    )))
+}
+
+/// A prompt's answer to such a client: a request error.
+pub(super) fn undeliverable(
+    asked: &InputRequired,
+) -> Result<crate::mcp::model::prompt::GetPromptResult, Error> {
+    let methods: Vec<&str> = asked.requests.iter().map(|(_, r)| r.method).collect();
+    Err(Error {
+        code: ErrorCode::InvalidRequest,
+        message: format!(
+            "Invalid request: this prompt needs the client to answer first ({}); this server can ask only clients that speak MCP 2026-07-28",
+            methods.join(", ")
+        ),
+        data: None,
+    })
+}
+
+fn internal(reason: &str) -> Error {
+    Error {
+        code: ErrorCode::InternalError,
+        message: format!("Internal error: {reason}"),
+        data: None,
+    }
+}
