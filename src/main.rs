@@ -6,6 +6,7 @@ mod edge;
 #[cfg(target_arch = "wasm32")]
 use {
     edge::{client::Client, log::RequestLog, request::ClientRequest},
+    mcp_edge::transport::connection::ClientConnection,
     mcp_edge::transport::exchange::Trace,
 };
 
@@ -16,6 +17,9 @@ fn main() {
     let mut log = RequestLog::start(request.head.method().as_str(), request.path());
     let mut client = Client::default();
     let (principal, trace) = serve(request, &mut client, &mut log);
+    if client.closed() {
+        log.warn("the client closed the response stream: request cancelled");
+    }
     let (method, tool) = (trace.method.as_deref(), trace.tool.as_deref());
     log.finish(principal.as_deref(), method, tool, client.status);
 }
@@ -29,7 +33,7 @@ fn serve(
 ) -> (Option<String>, Trace) {
     use mcp_edge::router::{route, Route};
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
-    use mcp_edge::transport::{connection::ClientConnection, session::LazySessions};
+    use mcp_edge::transport::session::LazySessions;
     use mcp_edge::transport::{streamable_http, Endpoint};
     use mcp_edge::{catalog, fanout::publish::FanoutApi, lazy::Lazy, mcp::server::Server};
 

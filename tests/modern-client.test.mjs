@@ -113,3 +113,38 @@ test('2026-07-28 streams say X-Accel-Buffering: no, and removed methods are 404'
   assert.equal(ping.status, 404);
   assert.equal((await ping.json()).error.code, -32601);
 });
+
+// bench_progress with pauses (10 x 200 ms) leaves the service two seconds in which to see
+// the closed stream, on however loaded a machine.
+test('a client that closes the response stream cancels its request (the service sees the closed stream)', async () => {
+  const controller = new AbortController();
+  const res = await fetch(stack.mcp, {
+    method: 'POST',
+    signal: controller.signal,
+    headers: {
+      'content-type': 'application/json', accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'bench_progress',
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 'cancel-me', method: 'tools/call', params: {
+      name: 'bench_progress',
+      arguments: { steps: 10, pause_ms: 200 },
+      _meta: {
+        progressToken: 'c',
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientCapabilities': {},
+      },
+    } }),
+  });
+  const reader = res.body.getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  assert.match(first, /notifications\/progress/);
+  controller.abort();
+  const line = await stack.waitForLog(
+    (logs) => logs.find((l) => l.includes('"tool":"bench_progress"') && l.includes('request cancelled')),
+    { what: 'the log line of the cancelled request' },
+  );
+  // It stopped at the first write after the close: far short of its 2 s of work.
+  const { duration_ms: ms } = JSON.parse(line.slice(line.indexOf('{')));
+  assert.ok(ms < 2000, `ran ${ms} ms`);
+  console.log(`cancelled: ${line.trim()}`);
+});

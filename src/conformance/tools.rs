@@ -102,6 +102,9 @@ pub static TOOLS: [ToolDef; 11] = [
         "Reports progress 0, 50 and 100 of 100 when given a progress token, then returns text.",
         |_, ctx| {
             for progress in [0.0, 50.0, 100.0] {
+                if ctx.cancelled() {
+                    return CallToolResult::error("Cancelled: the client closed the stream").into();
+                }
                 if progress > 0.0 {
                     work();
                 }

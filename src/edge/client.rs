@@ -16,6 +16,8 @@ pub struct Client {
     /// An allowed cross-origin caller's Origin: every response, whatever its status,
     /// carries the CORS headers (a browser sees nothing of a response without them).
     pub cors: Option<String>,
+    /// A streamed write failed: the client went away (its request is cancelled).
+    closed: bool,
 }
 
 impl Client {
@@ -57,9 +59,14 @@ impl ClientConnection for Client {
     }
 
     fn write(&mut self, chunk: &[u8]) {
+        if self.closed {
+            return;
+        }
         if let Some(stream) = self.stream.as_mut() {
-            // A client that went away cannot be written to; nothing else to do.
-            let _ = stream.write_all(chunk).and_then(|()| stream.flush());
+            self.closed = stream
+                .write_all(chunk)
+                .and_then(|()| stream.flush())
+                .is_err();
         }
     }
 
@@ -67,5 +74,9 @@ impl ClientConnection for Client {
         if let Some(stream) = self.stream.take() {
             let _ = stream.finish();
         }
+    }
+
+    fn closed(&self) -> bool {
+        self.closed
     }
 }

@@ -12,6 +12,10 @@ use serde_json::{Map, Value};
 /// Receives the notifications a request emits before its response.
 pub trait Notifier {
     fn notify(&mut self, notification: Value);
+    /// Whether the client has closed the stream these go to: the request is cancelled.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Collects notifications in memory (batches, tests).
@@ -128,6 +132,12 @@ impl<'a> RequestContext<'a> {
     /// The client's answers to the previous round, and its verified state.
     pub fn answers(&self) -> &Answers {
         &self.answers
+    }
+
+    /// Whether the client has gone (it closed the response stream): a handler working in
+    /// steps stops, since nobody will read its result.
+    pub fn cancelled(&self) -> bool {
+        self.notifier.cancelled()
     }
 
     /// Sends `notifications/progress` when the client asked for progress. Progress must

@@ -55,9 +55,11 @@ static TOOLS: [ToolDef; 2] = [
         name: "bench_progress",
         title: Some("Progress without waiting"),
         description: "Emits `steps` progress notifications (when the request carries a progress \
-                  token) with no pause between them, then returns 1 KB of text: measures the \
-                  cost of a streamed (SSE) reply.",
-        input_schema: r#"{"type":"object","properties":{"steps":{"type":"integer","minimum":0,"maximum":10,"description":"How many progress notifications to send"}},"required":["steps"],"additionalProperties":false}"#,
+                  token), each followed by `pause_ms` of waiting (none by default), then returns \
+                  1 KB of text: measures the cost of a streamed (SSE) reply, and shows progress \
+                  reaching the client while a tool works. Stops when the client closes the \
+                  stream.",
+        input_schema: r#"{"type":"object","properties":{"steps":{"type":"integer","minimum":0,"maximum":10,"description":"How many progress notifications to send"},"pause_ms":{"type":"integer","minimum":0,"maximum":1000,"description":"Milliseconds to wait after each notification"}},"required":["steps"],"additionalProperties":false}"#,
         output_schema: None,
         annotations: ToolAnnotations::READ_ONLY_LOCAL,
         run: |args, ctx| {
@@ -65,15 +67,29 @@ static TOOLS: [ToolDef; 2] = [
             #[serde(deny_unknown_fields)]
             struct Args {
                 steps: u8,
+                #[serde(default)]
+                pause_ms: u16,
             }
             let result = match arguments::<Args>(args) {
-                Ok(Args { steps }) if steps <= 10 => {
+                Ok(Args { steps, pause_ms }) if steps <= 10 && pause_ms <= 1000 => {
                     for step in 1..=steps {
+                        if ctx.cancelled() {
+                            return CallToolResult::error(
+                                "Cancelled: the client closed the stream",
+                            )
+                            .into();
+                        }
                         ctx.progress(f64::from(step), Some(f64::from(steps)), None);
+                        if pause_ms > 0 {
+                            let pause = std::time::Duration::from_millis(u64::from(pause_ms));
+                            std::thread::sleep(pause);
+                        }
                     }
                     CallToolResult::text(payload(1024))
                 }
-                Ok(_) => CallToolResult::error("Invalid arguments: steps must be between 0 and 10"),
+                Ok(_) => CallToolResult::error(
+                    "Invalid arguments: steps must be between 0 and 10, pause_ms at most 1000",
+                ),
                 Err(invalid) => invalid,
             };
             result.into()

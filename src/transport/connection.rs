@@ -12,6 +12,11 @@ pub trait ClientConnection {
     fn write(&mut self, chunk: &[u8]);
     /// Ends a streamed response.
     fn finish(&mut self);
+    /// Whether the client has gone: a streamed write failed. Closing a response stream
+    /// cancels its request (2026-07-28); this is all the platform shows of it.
+    fn closed(&self) -> bool {
+        false
+    }
 }
 
 /// A connection that records what was sent (tests, and in-process replays).
@@ -21,6 +26,10 @@ pub struct Recorded {
     pub body: Vec<u8>,
     pub streamed: bool,
     pub finished: bool,
+    /// The size of each streamed write.
+    pub writes: Vec<usize>,
+    /// Simulates a client that goes away after this many streamed writes.
+    pub gone_after_writes: Option<usize>,
 }
 
 impl ClientConnection for Recorded {
@@ -37,10 +46,19 @@ impl ClientConnection for Recorded {
     }
 
     fn write(&mut self, chunk: &[u8]) {
+        if self.closed() {
+            return;
+        }
+        self.writes.push(chunk.len());
         self.body.extend_from_slice(chunk);
     }
 
     fn finish(&mut self) {
         self.finished = true;
+    }
+
+    fn closed(&self) -> bool {
+        self.gone_after_writes
+            .is_some_and(|n| self.writes.len() >= n)
     }
 }

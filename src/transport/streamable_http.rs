@@ -238,6 +238,10 @@ impl Notifier for Reply<'_> {
         self.conn
             .write(&sse::message(&jsonrpc::to_bytes(&notification)));
     }
+
+    fn cancelled(&self) -> bool {
+        self.conn.closed()
+    }
 }
 
 #[cfg(test)]

@@ -59,6 +59,17 @@ fn serve_counting(
     sessions: Option<&Sessions>,
     loads: &std::cell::Cell<u32>,
 ) -> Recorded {
+    serve_on(config, req, sessions, loads, Recorded::default())
+}
+
+/// `serve_counting` on the connection `conn`.
+fn serve_on(
+    config: &Config,
+    req: &Request<Vec<u8>>,
+    sessions: Option<&Sessions>,
+    loads: &std::cell::Cell<u32>,
+    mut conn: Recorded,
+) -> Recorded {
     let catalog = crate::catalog::for_caller(config, &[], &crate::auth::Principal::local());
     let info = crate::catalog::server_info();
     let page_size = config.tools.page_size;
@@ -94,7 +105,6 @@ fn serve_counting(
         principal: &principal,
         resource: &resource,
     };
-    let mut conn = Recorded::default();
     serve(req, &endpoint, &mut conn);
     assert!(conn.finished, "the reply must be complete");
     conn
@@ -581,4 +591,25 @@ fn without_a_version_header_the_sessions_version_decides_batching() {
         ("mcp-protocol-version", "2025-11-25"),
     ];
     error_reply(&send(&header, &pings), 400, INVALID);
+}
+
+#[test]
+fn a_client_that_closes_the_stream_cancels_the_request() {
+    let params = json!({ "name": "test_tool_with_progress", "_meta": { "progressToken": "p" } });
+    let req = request(Method::POST, &[], &call_tool(4, params));
+    let gone = Recorded {
+        gone_after_writes: Some(1),
+        ..Recorded::default()
+    };
+    let conn = serve_on(&config(), &req, None, &std::cell::Cell::new(0), gone);
+    assert!(conn.streamed);
+    // The first progress event went out; the tool then saw the stream closed and stopped
+    // (no more progress, and its result has no reader).
+    let events = text(&conn);
+    assert_eq!(
+        events.matches("notifications/progress").count(),
+        1,
+        "{events}"
+    );
+    assert!(!events.contains("Progress test completed"), "{events}");
 }
