@@ -1,5 +1,5 @@
 # `make serve` and `make test` install what is missing first (scripts/setup.sh).
-.PHONY: setup build serve test lint clean bench profile deploy-rehearsal api-key smoke
+.PHONY: setup build serve test lint clean bench bench-core profile deploy-rehearsal api-key smoke
 
 WASM := target/wasm32-wasip1/release/mcp-edge.wasm
 
@@ -33,6 +33,11 @@ smoke:
 # Not part of `make test`: mcp-edge vs an empty handler, the TS SDK and rmcp (bench/README.md).
 bench: build
 	@bench/run.sh
+
+# The protocol layer's cost per request, natively (no Viceroy): 2025-11-25 vs 2026-07-28
+# requests through the Streamable HTTP transport, and the revision checks alone.
+bench-core: setup
+	cargo run --quiet --release --example core-cost
 
 # Where a tools/call's guest time goes: the release wasm with symbol names under Viceroy's
 # guest profiler (PROFILE_BODY, PROFILE_N and PROFILE_CONFIG=full: bench/profile.mjs).

@@ -101,6 +101,30 @@ const SCENARIOS = {
     expect: ['"structuredContent":{"bytes":1024}', payloadTail(1024)],
     contentType: 'application/json',
   },
+  // The same requests as MCP 2026-07-28 sends them: per-request _meta and the headers
+  // that must match it (what the version checks, header checks and result fields cost).
+  listModern: {
+    label: 'tools/list, MCP 2026-07-28',
+    body: { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    } } },
+    headers: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' },
+    expect: ['"resultType":"complete"', '"ttlMs":', '"diagnostics_payload"', '"bench_progress"'],
+    contentType: 'application/json',
+  },
+  callModern: {
+    label: 'tools/call 1 KB (JSON), MCP 2026-07-28',
+    body: call('diagnostics_payload', { bytes: 1024 }, {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    }),
+    headers: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'diagnostics_payload' },
+    expect: ['"resultType":"complete"', '"structuredContent":{"bytes":1024}', payloadTail(1024)],
+    contentType: 'application/json',
+  },
   progress: {
     label: 'tools/call + 3 progress (SSE)',
     body: call('bench_progress', { steps: 3 }, { progressToken: 'bench' }),
@@ -245,7 +269,7 @@ async function preflight(url, scenario, { floor = false, timeoutMs = 30_000 } = 
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': PROTOCOL },
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': PROTOCOL, ...scenario.headers },
       body: JSON.stringify(scenario.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -323,6 +347,7 @@ async function measure(target, running, scenario, connections, seconds) {
     const result = await runWrk({
       url: running.url,
       body: scenario.body,
+      headers: scenario.headers,
       expect: target.fixedReply ? ['"result"'] : scenario.expect,
       connections,
       seconds,
@@ -416,17 +441,27 @@ for (const target of TARGETS.filter(() => section('main'))) {
 // the same load for WARMUP_LONG seconds, since a JIT (Node) needs far longer than a
 // 2 s warm-up to reach its speed (its first rounds ran at a third of the main matrix's).
 const ROUNDS = Number(env.BENCH_ROUNDS || (QUICK ? 2 : 7));
+// BENCH_INTERLEAVED=list: the servers take turns on tools/list instead of tools/call (a
+// request without schema validation, where the protocol layer's own cost shows).
+const [INTERLEAVED, INTERLEAVED_MODERN] = env.BENCH_INTERLEAVED === 'list'
+  ? [SCENARIOS.list, SCENARIOS.listModern]
+  : [SCENARIOS.call, SCENARIOS.callModern];
 const ROUND_SECONDS = Number(env.BENCH_ROUND_SECONDS || (QUICK ? 1 : 3));
 const WARMUP_LONG = Number(env.BENCH_WARMUP_LONG || (QUICK ? 2 : 20));
 if (section('interleaved')) {
   const targets = ['mcp-edge', 'mcp-edge-baseline', 'floor', 'floor-hostcalls', 'ts-sdk', 'rmcp']
     .filter((k) => (!ONLY || ONLY.has(k)) && TARGETS.some((t) => t.key === k))
     .map((k) => TARGETS.find((t) => t.key === k));
+  // mcp-edge again, called as a 2026-07-28 client calls it.
+  const edgeTarget = targets.find((t) => t.key === 'mcp-edge');
+  if (edgeTarget) {
+    targets.splice(1, 0, { ...edgeTarget, key: 'mcp-edge-2026', label: 'mcp-edge, MCP 2026-07-28 request', scenario: INTERLEAVED_MODERN });
+  }
   const samples = new Map(targets.map((t) => [t.key, []]));
   const RESIDENT = ['ts-sdk', 'rmcp'];
   const resident = new Map();
   const turn = async (target, running, round) => {
-    const row = await measure(target, running, SCENARIOS.call, 8, ROUND_SECONDS);
+    const row = await measure(target, running, target.scenario ?? INTERLEAVED, 8, ROUND_SECONDS);
     if (row.failed) results.problems.push(`interleaved ${target.key} round ${round + 1}: ${row.error}`);
     else samples.get(target.key).push({ rps: row.rps, p50_ms: row.p50_ms, p99_ms: row.p99_ms });
   };
@@ -435,7 +470,7 @@ if (section('interleaved')) {
       try {
         const running = await target.start({});
         resident.set(target.key, running);
-        await runWrk({ url: running.url, body: SCENARIOS.call.body, expect: [], connections: 8, seconds: WARMUP_LONG, cpu: LOAD_CPU });
+        await runWrk({ url: running.url, body: INTERLEAVED.body, expect: [], connections: 8, seconds: WARMUP_LONG, cpu: LOAD_CPU });
       } catch (err) {
         results.problems.push(`interleaved: ${target.key} did not start: ${err.message}`);
       }
@@ -461,7 +496,7 @@ if (section('interleaved')) {
     const sorted = [...values].sort((x, y) => x - y);
     return sorted[Math.floor(sorted.length / 2)];
   };
-  results.interleaved = { rounds: ROUNDS, seconds: ROUND_SECONDS, warmup_long_s: WARMUP_LONG, connections: 8, targets: {} };
+  results.interleaved = { scenario: INTERLEAVED.label, rounds: ROUNDS, seconds: ROUND_SECONDS, warmup_long_s: WARMUP_LONG, connections: 8, targets: {} };
   for (const target of targets) {
     const list = samples.get(target.key);
     if (list.length === 0) continue;
@@ -648,7 +683,7 @@ function render(r) {
   if (r.interleaved) {
     const t = r.interleaved.targets;
     const edge = t['mcp-edge'];
-    lines.push('', `## tools/call 1 KB, c=8, interleaved (${r.interleaved.rounds} rounds; each round every server in turn for ${r.interleaved.seconds} s; Viceroy targets started fresh for each turn with a ${r.settings.warmup_s} s warm-up, the TS SDK and rmcp started once and warmed ${r.interleaved.warmup_long_s} s)`, '');
+    lines.push('', `## ${r.interleaved.scenario ?? 'tools/call 1 KB (JSON)'}, c=8, interleaved (${r.interleaved.rounds} rounds; each round every server in turn for ${r.interleaved.seconds} s; Viceroy targets started fresh for each turn with a ${r.settings.warmup_s} s warm-up, the TS SDK and rmcp started once and warmed ${r.interleaved.warmup_long_s} s)`, '');
     lines.push('| target | median req/s | range req/s | median p50 ms | median p99 ms | mcp-edge vs target |');
     lines.push('|---|--:|--:|--:|--:|--:|');
     for (const [key, row] of Object.entries(t)) {

@@ -16,6 +16,16 @@ wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
 wrk.headers["MCP-Protocol-Version"] = "2025-11-25"
+-- BENCH_HEADERS: more headers ("Name: value", separated by \31), overriding those above
+for line in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^\31]+") do
+  local name, value = string.match(line, "^([^:]+):%s*(.*)$")
+  if name then
+    for existing in pairs(wrk.headers) do
+      if string.lower(existing) == string.lower(name) then wrk.headers[existing] = nil end
+    end
+    wrk.headers[name] = value
+  end
+end
 
 local threads = {}
 

@@ -12,14 +12,19 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'mcp.lua'
  * Resolves { rps, p50_ms, p99_ms, ..., errors, raw } (errors = non-2xx + socket errors +
  * 2xx replies without the expected content).
  */
-export function runWrk({ url, body, expect = [], connections, seconds, cpu = null, timeoutSeconds = 5 }) {
+export function runWrk({ url, body, headers = {}, expect = [], connections, seconds, cpu = null, timeoutSeconds = 5 }) {
   const threads = Math.min(connections, 2);
   const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', `${timeoutSeconds}s`, '--latency', '-s', SCRIPT, url];
   const command = cpu === null ? 'wrk' : 'taskset';
   const argv = cpu === null ? args : ['-c', String(cpu), 'wrk', ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, {
-      env: { ...process.env, BENCH_BODY: typeof body === 'string' ? body : JSON.stringify(body), BENCH_EXPECT: expect.join('\u001f') },
+      env: {
+        ...process.env,
+        BENCH_BODY: typeof body === 'string' ? body : JSON.stringify(body),
+        BENCH_EXPECT: expect.join('\u001f'),
+        BENCH_HEADERS: Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\u001f'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -66,8 +66,7 @@ pub struct Server<'a> {
     pub upstream: &'a dyn Upstream,
     /// The caller's id (`Principal::id`): request states are bound to it.
     pub principal: &'a str,
-    /// Who may reuse a cacheable result: everyone when every caller is served the same
-    /// catalog (anonymous access), else only the caller.
+    /// Who may reuse a cacheable result (`catalog::cache_scope`).
     pub cache_scope: CacheScope,
     /// Signs and verifies request states; loaded only by requests that need it.
     pub states: &'a Lazy<'a, StateSigner>,

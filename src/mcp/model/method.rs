@@ -80,14 +80,6 @@ impl Method {
     pub fn in_legacy(self) -> bool {
         self != Method::ServerDiscover
     }
-
-    /// The methods whose result may be "input required" (MRTR): only these three.
-    pub fn may_ask_for_input(self) -> bool {
-        matches!(
-            self,
-            Method::ToolsCall | Method::PromptsGet | Method::ResourcesRead
-        )
-    }
 }
 
 #[cfg(test)]
