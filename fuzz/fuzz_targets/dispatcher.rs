@@ -27,6 +27,9 @@ use mcp_edge::auth::Principal;
 use mcp_edge::config::{Config, Mode};
 use mcp_edge::http_tools::HttpToolSet;
 use mcp_edge::jsonrpc::{self, Incoming, Limits, Message, RequestId};
+use mcp_edge::lazy::Lazy;
+use mcp_edge::mcp::model::meta::RequestMeta;
+use mcp_edge::mcp::request_state::StateSigner;
 use mcp_edge::mcp::server::{Server, ServerInfo};
 use mcp_edge::transport::connection::Recorded;
 use mcp_edge::transport::session::{Kind, LazySessions, Sessions};
@@ -287,11 +290,16 @@ fuzz_target!(|data: &[u8]| {
         let req = request(&variant, fixture, body);
         let catalog =
             mcp_edge::catalog::for_caller(&fixture.config, &fixture.http_sets, &fixture.principal);
+        let states = Lazy::new(|| StateSigner::new(b"0123456789abcdef".to_vec(), 1_000));
+        let principal_id = fixture.principal.id();
         let server = Server {
             catalog: &catalog,
             info: &fixture.info,
             page_size: fixture.config.tools.page_size,
             upstream: &FuzzUpstream,
+            principal: &principal_id,
+            cache_scope: mcp_edge::catalog::cache_scope(&fixture.principal),
+            states: &states,
         };
         let sessions = LazySessions::new(|| Some(fixture.sessions.clone()));
         let endpoint = Endpoint {
@@ -411,6 +419,18 @@ fn check_reply(conn: &Recorded, variant: &Variant, parsed: &Result<Incoming, i64
                 Err(code) => {
                     assert_eq!(status, 400);
                     assert_eq!(body["error"]["code"], *code);
+                }
+                // A request claiming MCP 2026-07-28 (its _meta) must carry every field and
+                // the headers that match it; the variants send none of those headers.
+                Ok(Incoming::Single(Message::Request(request)))
+                    if RequestMeta::claimed(request.params.as_ref()) =>
+                {
+                    let code = body["error"]["code"].as_i64();
+                    let expected = matches!(
+                        (status, code),
+                        (400, Some(-32602 | -32020 | -32022 | -32600)) | (404, Some(-32601))
+                    );
+                    assert!(expected, "{request:?} refused with {status}: {body}");
                 }
                 Ok(Incoming::Single(Message::Request(request))) => {
                     panic!("{request:?} refused with {status}: {body}")
