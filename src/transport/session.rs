@@ -91,13 +91,13 @@ impl Sessions {
         })
     }
 
-    /// A new id of `kind` carrying `label` (see `Kind`), signed with this key.
     /// The signer of MRTR request states: the same key, domain-separated (a state never
     /// verifies as a session id, nor one as a state).
     pub fn state_signer(&self) -> Option<crate::mcp::request_state::StateSigner> {
         crate::mcp::request_state::StateSigner::new(self.key.clone(), self.now)
     }
 
+    /// A new id of `kind` carrying `label` (see `Kind`), signed with this key.
     pub fn issue(&self, kind: Kind, label: &str) -> SessionId {
         let claims = format!(
             "{}.{:x}.{}.{}",
