@@ -32,14 +32,18 @@ fn serve(
     log: &mut RequestLog,
 ) -> (Option<String>, Trace) {
     use mcp_edge::router::{route, Route};
+    use mcp_edge::transport::held::Fanout;
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
     use mcp_edge::transport::session::LazySessions;
-    use mcp_edge::transport::{streamable_http, Endpoint};
+    use mcp_edge::transport::streamable_http::{self, Served};
+    use mcp_edge::transport::Endpoint;
     use mcp_edge::{catalog, fanout::publish::FanoutApi, lazy::Lazy, mcp::server::Server};
 
     // 1. Where it goes, and this deployment's settings and tool sets.
     let route = route(request.path());
-    let config = edge::config::load(route.is_legacy(), log);
+    // (Fanout's settings only where Fanout is involved: the legacy routes and callbacks.)
+    let via_fanout = request.header(mcp_edge::headers::GRIP_SIG).is_some();
+    let config = edge::config::load(route.is_legacy() || via_fanout, log);
     let http_sets = catalog::http_sets(&config);
 
     // 2. Host and Origin first on every MCP route (403 whatever the credentials), CORS
@@ -90,7 +94,12 @@ fn serve(
         resource: &resource,
     };
 
-    // 4. The transport: Streamable HTTP, or legacy SSE held by Fanout.
+    // 4. The transport: Streamable HTTP, or legacy SSE held by Fanout. Either may hand
+    //    the request to Fanout, which holds the client's stream and calls back.
+    let mut publisher = FanoutApi {
+        upstream: &backends,
+        service_id: edge::fanout::service_id(),
+    };
     let trace = match route {
         Route::LegacySse => {
             let grip = edge::fanout::grip_verifier(&config);
@@ -100,15 +109,22 @@ fn serve(
             Trace::default()
         }
         Route::LegacyMessages => {
-            let service_id = edge::fanout::service_id();
-            let upstream = &backends;
-            let mut publisher = FanoutApi {
-                upstream,
-                service_id,
-            };
             legacy_sse::messages(&request.head, &endpoint, &mut publisher, client)
         }
-        _ => streamable_http::serve(&request.head, &endpoint, client),
+        _ => {
+            let grip = Lazy::new(|| Some(edge::fanout::grip_verifier(&config)));
+            let mut fanout = Fanout {
+                grip: &grip,
+                publisher: &mut publisher,
+            };
+            match streamable_http::serve(&request.head, &endpoint, &mut fanout, client) {
+                Served::Answered(trace) => trace,
+                Served::HandOff(trace) => {
+                    edge::fanout::hand_off(request, client);
+                    trace
+                }
+            }
+        }
     };
     (name, trace)
 }

@@ -14,6 +14,7 @@ use mcp_edge::lazy::Lazy;
 use mcp_edge::mcp::request_state::StateSigner;
 use mcp_edge::mcp::server::Server;
 use mcp_edge::transport::connection::Recorded;
+use mcp_edge::transport::held::Fanout;
 use mcp_edge::transport::session::LazySessions;
 use mcp_edge::transport::{modern, streamable_http, Endpoint};
 use serde_json::{json, Value};
@@ -96,7 +97,13 @@ fn main() {
     for (label, req) in &cases {
         let serve_ns = per_request(n, || {
             let mut conn = Recorded::default();
-            streamable_http::serve(black_box(req), &endpoint, &mut conn);
+            let mut published: Vec<Vec<u8>> = Vec::new();
+            let grip = Lazy::new(|| None);
+            let mut fanout = Fanout {
+                grip: &grip,
+                publisher: &mut published,
+            };
+            streamable_http::serve(black_box(req), &endpoint, &mut fanout, &mut conn);
             black_box(conn.body.len());
         });
         let incoming = jsonrpc::parse(req.body()).ok();

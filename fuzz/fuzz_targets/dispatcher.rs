@@ -33,6 +33,7 @@ use mcp_edge::mcp::request_state::StateSigner;
 use mcp_edge::mcp::server::{Server, ServerInfo};
 use mcp_edge::transport::connection::Recorded;
 use mcp_edge::transport::session::{Kind, LazySessions, Sessions};
+use mcp_edge::transport::held::Fanout;
 use mcp_edge::transport::{streamable_http, Endpoint};
 use mcp_edge::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};
 use serde_json::Value;
@@ -310,7 +311,13 @@ fuzz_target!(|data: &[u8]| {
             resource: &RESOURCE,
         };
         let mut conn = Recorded::default();
-        streamable_http::serve(&req, &endpoint, &mut conn);
+        let grip = Lazy::new(|| None);
+        let mut published: Vec<Vec<u8>> = Vec::new();
+        let mut fanout = Fanout {
+            grip: &grip,
+            publisher: &mut published,
+        };
+        streamable_http::serve(&req, &endpoint, &mut fanout, &mut conn);
         if representable {
             check_reply(&conn, &variant, &parsed);
         } else {

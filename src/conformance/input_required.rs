@@ -64,7 +64,120 @@ fn ask(asked: InputRequired) -> ToolOutcome {
     Outcome::InputRequired(asked)
 }
 
-pub static TOOLS: [ToolDef; 11] = [
+/// A 2025-11-25 fixture's elicitation: the form, then what the user did, as the
+/// reference server reports it.
+fn elicit_then_report(
+    ctx: &RequestContext,
+    message: &str,
+    schema: Value,
+    label: &str,
+) -> ToolOutcome {
+    match ctx
+        .answers()
+        .raw("form")
+        .filter(|_| ctx.answers().elicited("form").is_some())
+    {
+        Some(answer) => {
+            let action = answer.get("action").and_then(Value::as_str).unwrap_or("");
+            let content = answer.get("content").cloned().unwrap_or(json!({}));
+            done(format!("{label}: action={action}, content={content}"))
+        }
+        None => ask(InputRequired::ask(
+            "form",
+            InputRequest::elicit(message, schema),
+        )),
+    }
+}
+
+pub static TOOLS: [ToolDef; 15] = [
+    ToolDef {
+        name: "test_sampling",
+        title: None,
+        description: "Asks the client's model to complete `prompt`, then returns its answer.",
+        input_schema: r#"{"type":"object","properties":{"prompt":{"type":"string","description":"The prompt to send to the LLM"}},"required":["prompt"]}"#,
+        output_schema: None,
+        annotations: ToolAnnotations::READ_ONLY_LOCAL,
+        run: |args, ctx| match ctx.answers().sampled_text("completion") {
+            Some(text) => done(format!("LLM response: {text}")),
+            None if !ctx.can_ask(Capability::Sampling) => {
+                done("Sampling not supported: the client cannot be asked".into())
+            }
+            None => {
+                let prompt = args.get("prompt").and_then(Value::as_str).unwrap_or("");
+                ask(InputRequired::ask(
+                    "completion",
+                    InputRequest::sample(prompt, 100),
+                ))
+            }
+        },
+    },
+    ToolDef {
+        name: "test_elicitation",
+        title: None,
+        description: "Asks the user `message` with a one-field form, then reports the answer.",
+        input_schema: r#"{"type":"object","properties":{"message":{"type":"string","description":"The message to show the user"}},"required":["message"]}"#,
+        output_schema: None,
+        annotations: ToolAnnotations::READ_ONLY_LOCAL,
+        run: |args, ctx| {
+            if !ctx.can_ask(Capability::Elicitation) {
+                return done("Elicitation not supported: the client cannot be asked".into());
+            }
+            let message = args.get("message").and_then(Value::as_str).unwrap_or("");
+            let schema = json!({
+                "type": "object",
+                "properties": { "response": { "type": "string", "description": "User's response" } },
+                "required": ["response"],
+            });
+            elicit_then_report(ctx, message, schema, "User response")
+        },
+    },
+    fixture(
+        "test_elicitation_sep1034_defaults",
+        "Asks a form whose fields have defaults (SEP-1034), then reports the answer.",
+        |_, ctx| {
+            let schema = json!({
+                "type": "object",
+                "properties": {
+                    "name": { "type": "string", "description": "User name", "default": "John Doe" },
+                    "age": { "type": "integer", "description": "User age", "default": 30 },
+                    "score": { "type": "number", "description": "User score", "default": 95.5 },
+                    "status": { "type": "string", "description": "User status", "enum": ["active", "inactive", "pending"], "default": "active" },
+                    "verified": { "type": "boolean", "description": "Verification status", "default": true },
+                },
+                "required": [],
+            });
+            let message = "Please review and update the form fields with defaults";
+            elicit_then_report(ctx, message, schema, "Elicitation completed")
+        },
+    ),
+    fixture(
+        "test_elicitation_sep1330_enums",
+        "Asks a form with each kind of enum field (SEP-1330), then reports the answer.",
+        |_, ctx| {
+            let titled = |titles: [&str; 3]| {
+                let values = ["value1", "value2", "value3"];
+                let options: Vec<Value> = values
+                    .iter()
+                    .zip(titles)
+                    .map(|(v, t)| json!({ "const": v, "title": t }))
+                    .collect();
+                Value::Array(options)
+            };
+            let schema = json!({
+                "type": "object",
+                "properties": {
+                    "untitledSingle": { "type": "string", "description": "Select one option", "enum": ["option1", "option2", "option3"] },
+                    "titledSingle": { "type": "string", "description": "Select one option with titles", "oneOf": titled(["First Option", "Second Option", "Third Option"]) },
+                    "legacyEnum": { "type": "string", "description": "Select one option (legacy)", "enum": ["opt1", "opt2", "opt3"], "enumNames": ["Option One", "Option Two", "Option Three"] },
+                    "untitledMulti": { "type": "array", "description": "Select multiple options", "minItems": 1, "maxItems": 3, "items": { "type": "string", "enum": ["option1", "option2", "option3"] } },
+                    "titledMulti": { "type": "array", "description": "Select multiple options with titles", "minItems": 1, "maxItems": 3, "items": { "anyOf": titled(["First Choice", "Second Choice", "Third Choice"]) } },
+                },
+                "required": [],
+            });
+            let message = "Please select options from the enum fields";
+            elicit_then_report(ctx, message, schema, "Elicitation completed")
+        },
+    ),
     fixture(
         "test_missing_capability",
         "Needs the client's sampling: asks its model one question.",

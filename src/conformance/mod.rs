@@ -2,11 +2,10 @@
 //! (@modelcontextprotocol/conformance) exercises, built on the same registry and
 //! dispatcher as every other tool set. Off in production; on in the local stack.
 //!
-//! Not here yet: test_sampling and the test_elicitation* tools of 2025-11-25. They need a
-//! server->client request answered by a later POST that lands on another instance,
-//! which needs a cross-request mailbox (see tests/conformance-expected-failures.yml).
-//! Their 2026-07-28 counterparts (`input_required.rs`) need none: the question travels in
-//! the result and the answer in the retried request.
+//! The fixtures that ask the client for input (`input_required.rs`) serve both eras with
+//! one implementation: on 2026-07-28 the question travels in the result and the answer in
+//! the retried request; on 2025-11-25 (test_sampling, test_elicitation*) it is a
+//! server->client request on a stream Fanout holds (`transport::held`).
 
 mod input_required;
 mod prompts;

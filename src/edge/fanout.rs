@@ -1,4 +1,5 @@
-//! Fanout at the edge: the hand-off of GET /sse and this deployment's Grip-Sig verifier.
+//! Fanout at the edge: the hand-off of streams Fanout holds and this deployment's Grip-Sig
+//! verifier.
 //! (Publishing goes through backend `api`: see `mcp_edge::fanout::publish::FanoutApi`.)
 
 use super::client::Client;
@@ -25,12 +26,13 @@ pub fn grip_verifier(config: &Config) -> GripVerifier {
     }
 }
 
-/// Hands a client's GET /sse to Fanout through backend `self`; Fanout calls the service
-/// back with a Grip-Sig. Without the token that publishes replies the session could
-/// never answer, so the client is told at once rather than at its first message.
+/// Hands a client's request (GET /sse, or a tools/call whose tool asks the client a
+/// question) to Fanout through backend `self`; Fanout calls the service back with a
+/// Grip-Sig and holds the stream it answers. Without the token that publishes to that
+/// stream nothing could follow, so the client is told at once.
 pub fn hand_off(request: ClientRequest, client: &mut Client) {
     let unavailable = if super::secrets::get(PUBLISH_TOKEN).is_none() {
-        "Service Unavailable: legacy SSE needs a publish token (Secret Store mcp_secrets/publish_token, README: Deploying)"
+        "Service Unavailable: a stream held by Fanout needs a publish token (Secret Store mcp_secrets/publish_token, README: Deploying)"
     } else if !request.handoff_fanout("self") {
         "Service Unavailable: the Fanout hand-off failed (is Fanout enabled on this service, and backend `self` its own domain?)"
     } else {

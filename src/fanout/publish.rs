@@ -50,6 +50,14 @@ pub trait Publisher {
     fn publish(&mut self, body: Vec<u8>) -> Result<(), PublishError>;
 }
 
+/// Records what would be published (tests, benchmarks, the fuzz target).
+impl Publisher for Vec<Vec<u8>> {
+    fn publish(&mut self, body: Vec<u8>) -> Result<(), PublishError> {
+        self.push(body);
+        Ok(())
+    }
+}
+
 /// Publishing through Fastly's API on backend `api`:
 /// `POST /service/{service_id}/publish/` with the `publish_token` secret as `Fastly-Key`:
 /// the service's own token (purge_select, limited to this service), never a tool
@@ -103,15 +111,38 @@ impl Publisher for FanoutApi<'_> {
 /// `MAX_PUBLISH_BODY` (the stream must then not be sent in several requests: see the
 /// module doc).
 pub fn stream_body(channel: &str, stream: &str) -> Option<Vec<u8>> {
-    let items = chunks(stream, MAX_ITEM_ESCAPED)
+    publish_body(channel, stream, false)
+}
+
+/// `stream_body`, then an item that closes the streams held on `channel`: the end of a
+/// reply whose stream belongs to one request.
+pub fn stream_body_then_close(channel: &str, stream: &str) -> Option<Vec<u8>> {
+    publish_body(channel, stream, true)
+}
+
+fn publish_body(channel: &str, stream: &str, close: bool) -> Option<Vec<u8>> {
+    let mut items: Vec<Item> = chunks(stream, MAX_ITEM_ESCAPED)
         .into_iter()
         .map(|content| Item {
             channel,
             formats: Formats {
-                http_stream: HttpStream { content },
+                http_stream: HttpStream {
+                    content: Some(content),
+                    action: None,
+                },
             },
         })
         .collect();
+    if close {
+        let http_stream = HttpStream {
+            content: None,
+            action: Some("close"),
+        };
+        items.push(Item {
+            channel,
+            formats: Formats { http_stream },
+        });
+    }
     let body = serde_json::to_vec(&PublishBody { items }).ok()?;
     (body.len() <= MAX_PUBLISH_BODY).then_some(body)
 }
@@ -136,7 +167,10 @@ struct Formats<'a> {
 
 #[derive(Serialize)]
 struct HttpStream<'a> {
-    content: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<&'static str>,
 }
 
 /// Splits `stream` into pieces whose JSON-escaped length is at most `max` bytes, never

@@ -120,7 +120,7 @@ impl Serialize for RequestId {
 
 impl RequestId {
     /// The id a JSON value names: null, a string or a number; anything else is no id.
-    pub(super) fn of_value(value: Value) -> Option<RequestId> {
+    pub fn of_value(value: Value) -> Option<RequestId> {
         match value {
             Value::Null => Some(RequestId::Null),
             Value::String(s) => Some(RequestId::Str(s)),

@@ -36,12 +36,20 @@ pub enum Message {
         params: Option<Map<String, Value>>,
     },
     /// A response to a server->client request (sampling, elicitation, roots).
-    Response,
+    Response(Box<ClientResponse>),
     /// Not a valid JSON-RPC 2.0 message; answered with -32600 and the id when known.
     Invalid {
         id: RequestId,
         reason: &'static str,
     },
+}
+
+/// A client's answer to a server->client request: the id it answers (as sent: the
+/// server's own ids are strings) and its result or error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientResponse {
+    pub id: Option<RequestId>,
+    pub outcome: Result<Value, Value>,
 }
 
 /// What one HTTP body held: a single message or a batch.

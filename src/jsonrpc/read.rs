@@ -2,7 +2,9 @@
 //! text, limits checked before anything acts on it, then classification.
 
 use super::id::{NumberText, RequestId};
-use super::{invalid_request, Error, ErrorCode, Incoming, Limits, Message, Params, Request};
+use super::{
+    invalid_request, ClientResponse, Error, ErrorCode, Incoming, Limits, Message, Params, Request,
+};
 use jsonrpc_core::Version;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -323,7 +325,12 @@ fn classify_members(mut object: Map<String, Value>, id: Option<Option<RequestId>
         && id.is_some()
         && (object.contains_key("result") || object.contains_key("error"))
     {
-        return Message::Response;
+        let outcome = match object.remove("result") {
+            Some(result) => Ok(result),
+            None => Err(object.remove("error").unwrap_or(Value::Null)),
+        };
+        let id = id.flatten();
+        return Message::Response(Box::new(ClientResponse { id, outcome }));
     }
     let id = match id {
         None => None,

@@ -62,14 +62,17 @@ fn notifications_and_responses_are_told_apart() {
         one(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#),
         Message::Notification { .. }
     ));
-    assert_eq!(
-        one(r#"{"jsonrpc":"2.0","id":1,"result":{}}"#),
-        Message::Response
-    );
-    assert_eq!(
-        one(r#"{"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"no"}}"#),
-        Message::Response
-    );
+    let Message::Response(ok) = one(r#"{"jsonrpc":"2.0","id":"k","result":{"a":1}}"#) else {
+        panic!("a response")
+    };
+    assert_eq!(ok.id, Some(RequestId::Str("k".into())));
+    assert_eq!(ok.outcome, Ok(json!({ "a": 1 })));
+    let Message::Response(err) =
+        one(r#"{"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"no"}}"#)
+    else {
+        panic!("a response")
+    };
+    assert_eq!(err.outcome, Err(json!({ "code": 1, "message": "no" })));
 }
 
 #[test]
@@ -254,6 +257,21 @@ fn the_body_reader_refuses_what_serde_json_values_refuse() {
 /// put back in what it answers.
 fn classify_by_jsonrpc_core(mut value: Value) -> Message {
     const STAND_IN: &str = "\u{0}number id";
+    // A response (jsonrpc-core has no client-side type for it): its id and its result,
+    // else its error, as they are.
+    if let Value::Object(object) = &value {
+        let answer = object.contains_key("result") || object.contains_key("error");
+        if !object.contains_key("method") && answer {
+            if let Some(id) = object.get("id") {
+                let outcome = match object.get("result") {
+                    Some(result) => Ok(result.clone()),
+                    None => Err(object.get("error").cloned().unwrap_or(Value::Null)),
+                };
+                let id = RequestId::of_value(id.clone());
+                return Message::Response(Box::new(ClientResponse { id, outcome }));
+            }
+        }
+    }
     let number = match value.get_mut("id") {
         Some(id @ Value::Number(_)) => {
             let number = RequestId::of_value(id.clone());
@@ -285,14 +303,8 @@ enum Reference {
 
 fn classify_by_jsonrpc_core_ids(value: Value) -> Reference {
     use jsonrpc_core::{Call, Id};
-    let Value::Object(object) = &value else {
+    if !value.is_object() {
         return Reference::Invalid(Id::Null, "a JSON-RPC message must be an object");
-    };
-    if !object.contains_key("method")
-        && object.contains_key("id")
-        && (object.contains_key("result") || object.contains_key("error"))
-    {
-        return Reference::Other(Message::Response);
     }
     match serde_json::from_value::<Call>(value) {
         Ok(Call::MethodCall(call)) if call.jsonrpc != Some(Version::V2) => {

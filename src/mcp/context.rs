@@ -123,6 +123,14 @@ impl<'a> RequestContext<'a> {
         self
     }
 
+    /// A 2025-era request whose client a held stream can reach: it may be asked what it
+    /// declared at initialize; `answers` are its replies so far. Logs as before.
+    pub fn reaching(mut self, capabilities: &'a ClientCapabilities, answers: Answers) -> Self {
+        self.capabilities = Some(capabilities);
+        self.answers = answers;
+        self
+    }
+
     /// Whether the handler may ask the client for input needing `capability`: the client
     /// declared it, on a request where the question can reach the client.
     pub fn can_ask(&self, capability: Capability) -> bool {

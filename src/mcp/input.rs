@@ -135,6 +135,11 @@ impl Answers {
         self.state.as_ref()
     }
 
+    /// The answer under `key` as the client sent it.
+    pub fn raw(&self, key: &str) -> Option<&Value> {
+        self.responses.get(key)
+    }
+
     /// The answer to the form asked under `key`.
     pub fn elicited(&self, key: &str) -> Option<Elicited<'_>> {
         let answer = self.responses.get(key)?.as_object()?;

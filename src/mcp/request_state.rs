@@ -97,6 +97,29 @@ impl StateSigner {
         (key.len() >= 16).then_some(StateSigner { key, now })
     }
 
+    /// Seconds since the Unix epoch, as this signer sees them.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// `payload` signed under `domain` (each use of the key has its own): the wire form
+    /// of a state, also used for `transport::held`'s continuations.
+    pub fn seal_raw(&self, domain: &[u8], payload: &[u8]) -> String {
+        let mac = self.mac_in(domain, payload).finalize().into_bytes();
+        format!("{}.{}", b64(payload), b64(&mac))
+    }
+
+    /// The payload of a token `seal_raw` made under `domain` with this key.
+    pub fn open_raw(&self, domain: &[u8], token: &str) -> Result<Vec<u8>, Rejected> {
+        let (payload, mac) = token.split_once('.').ok_or(Rejected::Malformed)?;
+        let payload = unb64(payload)?;
+        let mac = unb64(mac)?;
+        self.mac_in(domain, &payload)
+            .verify_slice(&mac)
+            .map_err(|_| Rejected::BadSignature)?;
+        Ok(payload)
+    }
+
     pub fn seal(&self, binding: &Binding, state: Value) -> String {
         let claims = Claims {
             p: binding.principal.to_owned(),
@@ -106,19 +129,13 @@ impl StateSigner {
             s: state,
         };
         let payload = serde_json::to_vec(&claims).unwrap_or_default();
-        let mac = self.mac(&payload).finalize().into_bytes();
-        format!("{}.{}", b64(&payload), b64(&mac))
+        self.seal_raw(DOMAIN, &payload)
     }
 
     /// The handler's state, when `token` is one this key signed for `binding` and has not
     /// expired.
     pub fn open(&self, binding: &Binding, token: &str) -> Result<Value, Rejected> {
-        let (payload, mac) = token.split_once('.').ok_or(Rejected::Malformed)?;
-        let payload = unb64(payload)?;
-        let mac = unb64(mac)?;
-        self.mac(&payload)
-            .verify_slice(&mac)
-            .map_err(|_| Rejected::BadSignature)?;
+        let payload = self.open_raw(DOMAIN, token)?;
         let claims: Claims = serde_json::from_slice(&payload).map_err(|_| Rejected::Malformed)?;
         if claims.e <= self.now {
             return Err(Rejected::Expired);
@@ -132,11 +149,11 @@ impl StateSigner {
         Ok(claims.s)
     }
 
-    fn mac(&self, payload: &[u8]) -> HmacSha256 {
+    fn mac_in(&self, domain: &[u8], payload: &[u8]) -> HmacSha256 {
         // HMAC accepts keys of any length, so this cannot fail.
         let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.key)
             .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-        mac.update(DOMAIN);
+        mac.update(domain);
         mac.update(payload);
         mac
     }

@@ -9,6 +9,7 @@ mod input;
 mod modern;
 
 use super::context::{LogLevel, Notifier};
+use super::input::{Answers, InputRequired};
 use super::model::completion::{
     CompleteArgument, CompleteParams, CompleteResult, Completion, Reference,
 };
@@ -17,7 +18,7 @@ use super::model::initialize::{
     Empty, Implementation, InitializeParams, InitializeResult, ListChanged, ResourcesCapability,
     ServerCapabilities,
 };
-use super::model::meta::RequestMeta;
+use super::model::meta::{ClientCapabilities, RequestMeta};
 use super::model::method::Method;
 use super::model::prompt::{GetPromptParams, ListPromptsResult};
 use super::model::resource::{
@@ -36,6 +37,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 
 /// Who this server says it is in the initialize result.
 pub struct ServerInfo {
@@ -52,9 +54,30 @@ const MAX_COMPLETIONS: usize = 100;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Era {
     /// 2024-11-05 .. 2025-11-25: negotiated once with initialize.
-    Legacy,
+    Legacy(Reach),
     /// 2026-07-28: the request's own `_meta` (already checked against its headers).
     Modern(RequestMeta),
+}
+
+impl Era {
+    /// The older rules, with no way to ask the client anything.
+    pub fn legacy() -> Era {
+        Era::Legacy(Reach::default())
+    }
+}
+
+/// What a 2025-era request can ask of its client. Nothing, unless the transport can hold
+/// a stream that carries server->client requests (through Fanout) and knows what the
+/// client declared at initialize; then a handler's question is left in `asked` for the
+/// transport to send, and the answers come back in a later request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reach {
+    /// What the client declared it can answer; `None`: nothing can reach it.
+    pub capabilities: Option<ClientCapabilities>,
+    /// The answers so far, and the handler's state from the previous round.
+    pub answers: Answers,
+    /// What the handler asked (set by the dispatcher, taken by the transport).
+    pub asked: RefCell<Option<InputRequired>>,
 }
 
 pub struct Server<'a> {
@@ -79,7 +102,7 @@ impl Server<'_> {
         let params = request.params.as_ref();
         let result = self.dispatch(&request.method, params, era, notifier);
         let result = match era {
-            Era::Legacy => result,
+            Era::Legacy(_) => result,
             Era::Modern(_) => result.map(|r| self.with_result_fields(&request.method, params, r)),
         };
         jsonrpc::response(request.id, result)
@@ -106,7 +129,7 @@ impl Server<'_> {
             data: None,
         };
         let known = Method::parse(method).filter(|m| match era {
-            Era::Legacy => m.in_legacy(),
+            Era::Legacy(_) => m.in_legacy(),
             Era::Modern(_) => m.in_modern(),
         });
         let Some(known) = known else {
@@ -267,7 +290,7 @@ impl Server<'_> {
             }
         }
         let code = match era {
-            Era::Legacy => ErrorCode::ServerError(RESOURCE_NOT_FOUND),
+            Era::Legacy(_) => ErrorCode::ServerError(RESOURCE_NOT_FOUND),
             Era::Modern(_) => ErrorCode::InvalidParams,
         };
         Err(Error {

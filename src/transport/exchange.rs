@@ -75,7 +75,7 @@ pub fn exchange(
             server.notify(&method, params.as_ref());
             Answer::Accepted
         }
-        Incoming::Single(Message::Response) => Answer::Accepted,
+        Incoming::Single(Message::Response(_)) => Answer::Accepted,
         Incoming::Single(Message::Invalid { id, reason }) => {
             Answer::Invalid(id, invalid_request(reason))
         }
@@ -101,7 +101,7 @@ pub fn exchange(
                     Message::Notification { method, params } => {
                         server.notify(&method, params.as_ref());
                     }
-                    Message::Response => {}
+                    Message::Response(_) => {}
                     Message::Invalid { id, reason } => {
                         outputs.push(jsonrpc::response(id, Err(invalid_request(reason))));
                     }

@@ -166,7 +166,7 @@ fn post_message(
     let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     let mut stream = SessionStream::new(publisher, channel(&session.nonce));
-    let era = Era::Legacy;
+    let era = Era::legacy();
     let (answer, trace) = exchange(incoming, version::LEGACY_SSE, &era, endpoint, &mut stream);
     let (response, reply_id) = match answer {
         Answer::Accepted => return Ok((accepted(), trace)),

@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod envelope;
 pub mod exchange;
+pub mod held;
 pub mod legacy_sse;
 pub mod modern;
 pub mod origin;

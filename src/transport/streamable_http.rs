@@ -11,29 +11,44 @@ use super::envelope::{
     accepts, check_json_body, header_str, json_response, Refusal, EVENT_STREAM, JSON,
 };
 use super::exchange::{exchange, Answer, Trace};
+use super::held::{self, Continuation, Fanout};
 use super::session::{Kind, Session};
 use super::Endpoint;
 use super::{modern, origin, sse};
 use crate::config::Config;
-use crate::headers::{MCP_PROTOCOL_VERSION, MCP_SESSION_ID, X_ACCEL_BUFFERING};
-use crate::jsonrpc::{self, Output, RequestId};
+use crate::headers::{GRIP_SIG, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, X_ACCEL_BUFFERING};
+use crate::jsonrpc::{self, ClientResponse, Incoming, Message, Output, RequestId};
 use crate::mcp::context::Notifier;
+use crate::mcp::input::InputRequired;
 use crate::mcp::model::initialize::negotiated_version;
+use crate::mcp::model::meta::ClientCapabilities;
 use crate::mcp::model::method::Method as McpMethod;
-use crate::mcp::server::Era;
+use crate::mcp::model::tool::CallToolResult;
+use crate::mcp::server::{Era, Reach};
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// Answers one HTTP request to the MCP endpoint; returns what it dispatched (for the
-/// log). Session ids are issued on initialize and checked when presented; a request
-/// without one is still served (the server keeps no per-session state).
+/// What became of a request.
+#[derive(Debug, PartialEq)]
+pub enum Served {
+    /// Answered on the connection; what it dispatched (for the log).
+    Answered(Trace),
+    /// A tool asked the client a question that needs a held stream: the edge hands the
+    /// request to Fanout, which sends it back (`held.rs`). Nothing was sent.
+    HandOff(Trace),
+}
+
+/// Answers one HTTP request to the MCP endpoint. Session ids are issued on initialize
+/// and checked when presented; a request without one is still served (the server keeps
+/// no per-session state).
 pub fn serve(
     req: &Request<Vec<u8>>,
     endpoint: &Endpoint,
+    fanout: &mut Fanout,
     conn: &mut dyn ClientConnection,
-) -> Trace {
+) -> Served {
     let config = endpoint.config;
     let cors = match origin::check(
         config,
@@ -43,7 +58,7 @@ pub fn serve(
         Ok(cors) => cors,
         Err(reason) => {
             conn.respond(Refusal::new(StatusCode::FORBIDDEN, reason).response());
-            return Trace::default();
+            return Served::Answered(Trace::default());
         }
     };
     let mut reply = Reply {
@@ -53,13 +68,13 @@ pub fn serve(
         streaming: false,
     };
     let outcome = match *req.method() {
-        Method::POST => post(req, endpoint, &mut reply),
+        Method::POST => post(req, endpoint, fanout, &mut reply),
         Method::OPTIONS if reply.cors.is_some() => {
             let mut response = Response::new(Vec::new());
             *response.status_mut() = StatusCode::NO_CONTENT;
             origin::preflight_headers(response.headers_mut());
             reply.send(response);
-            Ok(Trace::default())
+            Ok(Served::Answered(Trace::default()))
         }
         // A dead session is 404 whatever the method (as on POST); a live one or none
         // gets 405: there is still no stream to open or session to end.
@@ -78,24 +93,72 @@ pub fn serve(
             response.headers_mut().insert(header::ALLOW, allow);
         }
         reply.send(response);
-        Trace::default()
+        Served::Answered(Trace::default())
     })
 }
 
-fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Result<Trace, Refusal> {
+fn post(
+    req: &Request<Vec<u8>>,
+    endpoint: &Endpoint,
+    fanout: &mut Fanout,
+    reply: &mut Reply,
+) -> Result<Served, Refusal> {
     check_headers(req, endpoint.config)?;
+    // Fanout's callback of a call handed off for its question (`held.rs`).
+    let via_fanout = match header_str(req, GRIP_SIG) {
+        None => false,
+        Some(signature) => {
+            let grip = fanout
+                .grip
+                .get()
+                .ok_or_else(|| forbidden("no Grip-Sig key"))?;
+            grip.verify(signature).map_err(forbidden)?;
+            true
+        }
+    };
     let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
+    if let Incoming::Single(Message::Response(response)) = &incoming {
+        if held::is_continuation(response) {
+            let trace = resume(response, endpoint, fanout)?;
+            reply.accepted();
+            return Ok(Served::Answered(trace));
+        }
+    }
     // 2026-07-28 (`modern`) has no sessions: an Mcp-Session-Id it sends is ignored.
-    let (era, version) = match modern::era(req, &incoming)? {
-        Some(era) => (era, version::MODERN),
-        None => (Era::Legacy, legacy_version(req, endpoint)?),
+    let (era, version, capabilities) = match modern::era(req, &incoming)? {
+        Some(era) => (era, version::MODERN, None),
+        None => {
+            let (version, session) = legacy_version(req, endpoint)?;
+            (Era::legacy(), version, session)
+        }
     };
-    let modern = era != Era::Legacy;
+    let era = match era {
+        // A session whose client declared what it can answer: a tool may ask it.
+        Era::Legacy(reach) if capabilities.is_some() => Era::Legacy(Reach {
+            capabilities,
+            ..reach
+        }),
+        era => era,
+    };
+    let modern = matches!(era, Era::Modern(_));
+    let declared = initialize_capabilities(&incoming);
+    let call_params = tools_call_params(&incoming);
     let (answer, trace) = exchange(incoming, version, &era, endpoint, reply);
     match answer {
         Answer::Accepted => reply.accepted(),
         Answer::Response(output) => {
+            if let Era::Legacy(reach) = &era {
+                if let Some(asked) = reach.asked.take() {
+                    let held = Held {
+                        asked: &asked,
+                        reach,
+                        params: call_params,
+                        output: &output,
+                    };
+                    return ask(held, endpoint, via_fanout, reply, trace);
+                }
+            }
             // Only initialize issues an id (and only it needs the signing key).
             let sessions = trace
                 .was(McpMethod::Initialize)
@@ -103,7 +166,12 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Resul
                 .flatten();
             if let (Some(sessions), Output::Success(success)) = (sessions, &output) {
                 let version = negotiated_version(&success.result).unwrap_or_default();
-                let id = sessions.issue(Kind::StreamableHttp, &version);
+                // The label: the version, then what the client can answer (`held.rs`).
+                let label = match declared.filter(|flags| !flags.is_empty()) {
+                    Some(flags) => format!("{version}~{flags}"),
+                    None => version,
+                };
+                let id = sessions.issue(Kind::StreamableHttp, &label);
                 reply.session = HeaderValue::from_str(&id).ok();
             }
             let status = match &output {
@@ -121,18 +189,169 @@ fn post(req: &Request<Vec<u8>>, endpoint: &Endpoint, reply: &mut Reply) -> Resul
         }
         Answer::Refused(response) => reply.send(response),
     }
+    Ok(Served::Answered(trace))
+}
+
+/// A tool's question for a 2025-era client, left by the dispatcher.
+struct Held<'h> {
+    asked: &'h InputRequired,
+    reach: &'h Reach,
+    params: Option<Map<String, Value>>,
+    output: &'h Output,
+}
+
+/// Sends a tool's question: hand the call to Fanout first; on Fanout's callback, hold the
+/// stream with the question as its first event. A reply already streaming (the tool sent
+/// progress first) cannot be held: the tool's call then fails with a clear result.
+fn ask(
+    held: Held,
+    endpoint: &Endpoint,
+    via_fanout: bool,
+    reply: &mut Reply,
+    trace: Trace,
+) -> Result<Served, Refusal> {
+    let id = held.output.id();
+    let signer = endpoint.server.states.get();
+    let sessions = endpoint.sessions.get();
+    let (Some(signer), Some(sessions), Some(params), false) =
+        (signer, sessions, held.params, reply.streaming)
+    else {
+        let result = CallToolResult::error(
+            "This tool needs the client to answer a question, which cannot be sent on this reply.",
+        );
+        let result = serde_json::value::to_raw_value(&result).map_err(|_| internal())?;
+        let output = jsonrpc::response(id.clone(), Ok(result));
+        reply.finish(vec![jsonrpc::to_bytes(&output)], false, StatusCode::OK);
+        return Ok(Served::Answered(trace));
+    };
+    if !via_fanout {
+        return Ok(Served::HandOff(trace));
+    }
+    let continuation = Continuation {
+        channel: format!("mcp-call-{}", crate::hex::encode(&sessions.nonce)),
+        id: serde_json::to_value(id).unwrap_or(Value::Null),
+        params,
+        flags: held
+            .reach
+            .capabilities
+            .as_ref()
+            .map(|c| c.flags())
+            .unwrap_or_default(),
+        key: String::new(),
+        needs: String::new(),
+        answers: Map::new(),
+        state: None,
+        principal: endpoint.server.principal.to_owned(),
+        expires: 0,
+    };
+    let channel = continuation.channel.clone();
+    let event = held::question(held.asked, signer, continuation).ok_or_else(internal)?;
+    let keepalive = endpoint.config.legacy_sse.keepalive_seconds;
+    reply.send(held::hold(&channel, &event, keepalive));
+    Ok(Served::Answered(trace))
+}
+
+/// POST #2: the client's answer to a held call's question. The call goes on, and what it
+/// says next goes to its stream through Fanout.
+fn resume(
+    response: &ClientResponse,
+    endpoint: &Endpoint,
+    fanout: &mut Fanout,
+) -> Result<Trace, Refusal> {
+    let signer = endpoint.server.states.get().ok_or_else(held::unknown)?;
+    let Some(RequestId::Str(id)) = &response.id else {
+        return Err(held::unknown());
+    };
+    let continuation =
+        Continuation::open(signer, endpoint.server.principal, id).ok_or_else(held::unknown)?;
+    let (request, era, next) = continuation.resume(response.outcome.clone());
+    let trace = Trace {
+        method: Some(request.method.clone()),
+        tool: None,
+    };
+    let mut notifications: Vec<Value> = Vec::new();
+    let output = endpoint.server.handle(request, &era, &mut notifications);
+    let channel = next.channel.clone();
+    for notification in &notifications {
+        held::publish(
+            fanout.publisher,
+            &channel,
+            &jsonrpc::to_bytes(notification),
+            false,
+        )?;
+    }
+    let asked = match &era {
+        Era::Legacy(reach) => reach.asked.take(),
+        Era::Modern(_) => None,
+    };
+    match asked.and_then(|asked| held::question(&asked, signer, next)) {
+        Some(question) => held::publish(fanout.publisher, &channel, &question, false)?,
+        None => held::publish(
+            fanout.publisher,
+            &channel,
+            &jsonrpc::to_bytes(&output),
+            true,
+        )?,
+    }
     Ok(trace)
+}
+
+/// The capabilities an initialize request declares, as flags for its session id.
+fn initialize_capabilities(incoming: &Incoming) -> Option<String> {
+    let Incoming::Single(Message::Request(request)) = incoming else {
+        return None;
+    };
+    if McpMethod::parse(&request.method) != Some(McpMethod::Initialize) {
+        return None;
+    }
+    let declared = request.params.as_ref()?.get("capabilities")?.as_object()?;
+    Some(ClientCapabilities::declared(declared.clone()).flags())
+}
+
+/// The params of a single tools/call (what a held call's continuation carries).
+fn tools_call_params(incoming: &Incoming) -> Option<Map<String, Value>> {
+    let Incoming::Single(Message::Request(request)) = incoming else {
+        return None;
+    };
+    let call = McpMethod::parse(&request.method) == Some(McpMethod::ToolsCall);
+    call.then(|| request.params.clone()).flatten()
+}
+
+fn forbidden(reason: &str) -> Refusal {
+    Refusal::new(
+        StatusCode::FORBIDDEN,
+        format!("Forbidden: Fanout's callback failed verification: {reason}"),
+    )
+}
+
+fn internal() -> Refusal {
+    Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
 }
 
 /// The version of a request served by the older rules: its MCP-Protocol-Version header,
 /// else the version negotiated at initialize (carried by the session id) before the
 /// spec's fallback: a 2025-11-25 session does not regain batching. A dead session is 404.
-fn legacy_version(req: &Request<Vec<u8>>, endpoint: &Endpoint) -> Result<&'static str, Refusal> {
+/// Also what its client declared it can answer, when its session id says.
+fn legacy_version(
+    req: &Request<Vec<u8>>,
+    endpoint: &Endpoint,
+) -> Result<(&'static str, Option<ClientCapabilities>), Refusal> {
     let session = presented_session(req, endpoint)?;
+    let (negotiated, flags) = match &session {
+        Some(s) => match s.label.split_once('~') {
+            Some((version, flags)) => (Some(version), Some(flags)),
+            None => (Some(s.label.as_str()), None),
+        },
+        None => (None, None),
+    };
     let header = header_str(req, MCP_PROTOCOL_VERSION).and_then(|v| version::supported(v.trim()));
-    Ok(header
-        .or_else(|| session.and_then(|s| version::supported(&s.label)))
-        .unwrap_or(version::ASSUMED_WITHOUT_HEADER))
+    let version = header
+        .or_else(|| negotiated.and_then(version::supported))
+        .unwrap_or(version::ASSUMED_WITHOUT_HEADER);
+    let capabilities = flags
+        .filter(|f| !f.is_empty())
+        .map(ClientCapabilities::from_flags);
+    Ok((version, capabilities))
 }
 
 /// The session a request presents in `Mcp-Session-Id`: `Ok(None)` without one, 404

@@ -42,6 +42,12 @@ impl Capability {
     }
 }
 
+const FLAGS: [(char, Capability); 3] = [
+    ('e', Capability::Elicitation),
+    ('s', Capability::Sampling),
+    ('r', Capability::Roots),
+];
+
 /// What one request's client declared it can do.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientCapabilities {
@@ -49,6 +55,30 @@ pub struct ClientCapabilities {
 }
 
 impl ClientCapabilities {
+    /// What a client declared (initialize's `capabilities`, or a request's `_meta`).
+    pub fn declared(declared: Map<String, Value>) -> Self {
+        ClientCapabilities { declared }
+    }
+
+    /// The capabilities this server can use, as letters (`e` elicitation, `s` sampling,
+    /// `r` roots): how a session id and a continuation carry them.
+    pub fn flags(&self) -> String {
+        FLAGS
+            .iter()
+            .filter(|(_, c)| self.has(*c))
+            .map(|(flag, _)| *flag)
+            .collect()
+    }
+
+    pub fn from_flags(flags: &str) -> Self {
+        let declared = FLAGS
+            .iter()
+            .filter(|(flag, _)| flags.contains(*flag))
+            .map(|(_, c)| (c.key().to_owned(), Value::Object(Map::new())))
+            .collect();
+        ClientCapabilities { declared }
+    }
+
     /// Whether the client declared `capability`. Elicitation without modes means form
     /// mode (2025-11-25); with modes, form must be among them: every elicitation this
     /// server sends is a form.
@@ -200,5 +230,10 @@ mod tests {
         assert!(read(json!({ "elicitation": { "form": {} } })).has(Capability::Elicitation));
         assert!(!read(json!({ "elicitation": { "url": {} } })).has(Capability::Elicitation));
         assert!(!read(json!({ "sampling": true })).has(Capability::Sampling));
+        assert_eq!(some.flags(), "esr");
+        let back = ClientCapabilities::from_flags(&some.flags());
+        assert!(back.has(Capability::Elicitation) && back.has(Capability::Roots));
+        assert_eq!(ClientCapabilities::from_flags("s").flags(), "s");
+        assert_eq!(read(json!({ "elicitation": { "url": {} } })).flags(), "");
     }
 }

@@ -1,10 +1,12 @@
 //! Handlers that ask for input, in the dispatcher: the answers and verified state a
-//! request brings (`inputResponses`, `requestState`), and how an "input required" outcome
-//! leaves. On 2026-07-28 it is a Multi Round-Trip Requests result with a signed state;
-//! up to 2025-11-25 no question can reach the client yet (a server->client request needs
-//! the held stream of a later issue), so a tool says so in an error result.
+//! request brings, and how an "input required" outcome leaves. On 2026-07-28 the answers
+//! come in `inputResponses`/`requestState` and the question leaves as a Multi Round-Trip
+//! Requests result with a signed state. Up to 2025-11-25 the question can reach the
+//! client only where the transport holds a stream for it (`Reach`): the dispatcher leaves
+//! it there for the transport to send as a server->client request; elsewhere a tool says
+//! in an error result that it cannot ask.
 
-use super::{serialize, Era, Server};
+use super::{serialize, Era, Reach, Server};
 use crate::jsonrpc::{invalid_params, Error, ErrorCode};
 use crate::mcp::context::{Notifier, RequestContext};
 use crate::mcp::input::{Answers, InputRequired, Outcome};
@@ -29,8 +31,10 @@ impl Server<'_> {
         params: Option<&Map<String, Value>>,
         era: &Era,
     ) -> Result<Answers, Error> {
-        let (Era::Modern(_), Some(params)) = (era, params) else {
-            return Ok(Answers::default());
+        let params = match (era, params) {
+            (Era::Legacy(reach), _) => return Ok(reach.answers.clone()),
+            (Era::Modern(_), None) => return Ok(Answers::default()),
+            (Era::Modern(_), Some(params)) => params,
         };
         let responses = match params.get("inputResponses") {
             None => Map::new(),
@@ -64,7 +68,11 @@ impl Server<'_> {
     ) -> RequestContext<'c> {
         let ctx = RequestContext::new(params, notifier, self.upstream);
         match era {
-            Era::Legacy => ctx,
+            Era::Legacy(Reach {
+                capabilities: Some(capabilities),
+                ..
+            }) => ctx.reaching(capabilities, answers),
+            Era::Legacy(_) => ctx,
             Era::Modern(meta) => ctx.for_client(meta, answers),
         }
     }
@@ -84,12 +92,24 @@ impl Server<'_> {
             Outcome::Complete(result) => return serialize(&result),
             Outcome::InputRequired(asked) => asked,
         };
-        let Era::Modern(meta) = era else {
-            return serialize(&legacy(&asked)?);
+        let capabilities = match era {
+            Era::Modern(meta) => &meta.capabilities,
+            Era::Legacy(reach) => {
+                let reachable = reach.capabilities.as_ref().filter(|declared| {
+                    let needed = asked.requests.iter().filter_map(|(_, r)| r.capability());
+                    !asked.requests.is_empty() && needed.into_iter().all(|c| declared.has(c))
+                });
+                if reachable.is_none() {
+                    return serialize(&legacy(&asked)?);
+                }
+                // The transport sends it; what it answers this request with is its own.
+                *reach.asked.borrow_mut() = Some(asked);
+                return serialize(&serde_json::Map::new());
+            }
         };
         let mut missing = Map::new();
         for capability in asked.requests.iter().filter_map(|(_, r)| r.capability()) {
-            if !meta.capabilities.has(capability) {
+            if !capabilities.has(capability) {
                 missing.insert(capability.key().to_owned(), json!({}));
             }
         }

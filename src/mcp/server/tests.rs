@@ -13,7 +13,7 @@ const TEMPLATE: &str = "test://template/{id}/data";
 /// Runs one request (id 1) and returns the JSON-RPC output and the notifications sent.
 fn run(conformance: bool, page_size: usize, method: &str, params: Value) -> (Value, Vec<Value>) {
     run_in(
-        &Era::Legacy,
+        &Era::legacy(),
         "local",
         conformance,
         page_size,
@@ -143,7 +143,7 @@ fn tools_list_describes_every_tool() {
     let result = ok("tools/list", json!({}));
     assert!(result.get("nextCursor").is_none());
     let tools = result["tools"].as_array().unwrap();
-    assert_eq!(tools.len(), 22);
+    assert_eq!(tools.len(), 26);
     for tool in tools {
         let name = &tool["name"];
         assert!(!text_of(&tool["description"]).is_empty(), "{name}");

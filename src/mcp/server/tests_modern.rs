@@ -78,7 +78,7 @@ fn every_result_has_its_type_and_lists_and_reads_a_cache_hint() {
         assert_eq!(result["cacheScope"].is_string(), ttl.is_some(), "{method}");
     }
     // The older revisions' results are unchanged.
-    let (legacy, _) = run_in(&Era::Legacy, "alice", true, 50, "tools/list", json!({}));
+    let (legacy, _) = run_in(&Era::legacy(), "alice", true, 50, "tools/list", json!({}));
     assert!(legacy["result"].get("resultType").is_none());
     assert!(legacy["result"].get("_meta").is_none());
 }
@@ -100,7 +100,7 @@ fn removed_methods_are_unknown_and_discover_is_only_modern() {
         );
     }
     let (legacy, _) = run_in(
-        &Era::Legacy,
+        &Era::legacy(),
         "alice",
         true,
         50,
@@ -260,7 +260,7 @@ fn a_prompt_asks_too_and_older_clients_are_told_why_not() {
     );
 
     let (legacy, _) = run_in(
-        &Era::Legacy,
+        &Era::legacy(),
         "alice",
         true,
         50,
@@ -273,7 +273,7 @@ fn a_prompt_asks_too_and_older_clients_are_told_why_not() {
         .unwrap()
         .contains("2026-07-28"));
     let (legacy, _) = run_in(
-        &Era::Legacy,
+        &Era::legacy(),
         "alice",
         true,
         50,

@@ -8,6 +8,8 @@ use crate::transport::session::{Kind, LazySessions, Session, Sessions};
 use http::header::HeaderName;
 use serde_json::json;
 
+mod held;
+
 const NOW: u64 = 1_700_000_000;
 const INVALID: i64 = -32600;
 const INSPECTOR: &str = "http://localhost:6274";
@@ -68,8 +70,26 @@ fn serve_on(
     req: &Request<Vec<u8>>,
     sessions: Option<&Sessions>,
     loads: &std::cell::Cell<u32>,
-    mut conn: Recorded,
+    conn: Recorded,
 ) -> Recorded {
+    let (conn, served, _) = serve_full(config, req, sessions, loads, conn);
+    assert!(matches!(served, Served::Answered(_)), "{served:?}");
+    assert!(conn.finished, "the reply must be complete");
+    conn
+}
+
+/// The key Fanout's callbacks are signed with in these tests (the local Pushpin's way).
+pub(super) const GRIP_KEY: &[u8] = b"grip key for the tests";
+
+/// Serves `req` with everything a held call needs: what became of it, the reply, and
+/// the bodies published to Fanout.
+pub(super) fn serve_full(
+    config: &Config,
+    req: &Request<Vec<u8>>,
+    sessions: Option<&Sessions>,
+    loads: &std::cell::Cell<u32>,
+    mut conn: Recorded,
+) -> (Recorded, Served, Vec<Vec<u8>>) {
     let catalog = crate::catalog::for_caller(config, &[], &crate::auth::Principal::local());
     let info = crate::catalog::server_info();
     let page_size = config.tools.page_size;
@@ -105,9 +125,19 @@ fn serve_on(
         principal: &principal,
         resource: &resource,
     };
-    serve(req, &endpoint, &mut conn);
-    assert!(conn.finished, "the reply must be complete");
-    conn
+    let grip = crate::lazy::Lazy::new(|| {
+        Some(crate::fanout::grip_sig::GripVerifier::SharedKey {
+            key: GRIP_KEY.to_vec(),
+            issuer: "pushpin".into(),
+        })
+    });
+    let mut published: Vec<Vec<u8>> = Vec::new();
+    let mut fanout = Fanout {
+        grip: &grip,
+        publisher: &mut published,
+    };
+    let served = serve(req, &endpoint, &mut fanout, &mut conn);
+    (conn, served, published)
 }
 
 /// Serves a request with sessions enabled.

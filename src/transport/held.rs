@@ -1,0 +1,215 @@
+//! Server->client requests for clients of 2024-11-05 .. 2025-11-25 on Streamable HTTP,
+//! statelessly. A tool that asks (elicitation, sampling, roots) needs the question sent
+//! on its tools/call's response stream and the answer, which arrives as a separate POST
+//! at any instance, taken back to the tool. No instance can wait for it, so the stream is
+//! held by Fanout:
+//!
+//! 1. POST #1 (tools/call): the tool asks; the client declared at initialize that it can
+//!    answer (its session id says so). The service hands the request to Fanout.
+//! 2. Fanout sends it back with a Grip-Sig; the tool asks again, and the service answers
+//!    `Grip-Hold: stream` on a channel of this call's own, its first event the question,
+//!    whose id is the signed continuation (`Continuation`): the channel, the original
+//!    request's id and params, the client's capabilities, the answers so far and the
+//!    tool's state, the caller, an expiry.
+//! 3. POST #2 (the client's JSON-RPC response, at any instance): the continuation is
+//!    verified, the tool runs again with the answer; the next question, or the final
+//!    result and the end of the stream, is published to the channel; 202. A forged,
+//!    expired or foreign continuation is 400 and nothing is published. An error answer
+//!    (the client could not or would not answer) still finishes the tool: it runs again
+//!    without that capability.
+
+use super::envelope::Refusal;
+use crate::fanout::publish::{stream_body, stream_body_then_close, Publisher};
+use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE};
+use crate::jsonrpc::{self, ClientResponse, Request, RequestId};
+use crate::mcp::input::{Answers, InputRequired};
+use crate::mcp::model::meta::{Capability, ClientCapabilities};
+use crate::mcp::request_state::{StateSigner, LIFETIME_SECONDS};
+use crate::mcp::server::{Era, Reach};
+use http::header::{self, HeaderValue};
+use http::{Response, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::cell::RefCell;
+
+/// Continuation ids start with this, so a client response is known for one at a glance.
+const PREFIX: &str = "k1.";
+const DOMAIN: &[u8] = b"mcp-edge continuation v1\n";
+
+/// What a held call needs to go on, signed into the id of the question it sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Continuation {
+    /// The Fanout channel holding the call's response stream.
+    #[serde(rename = "c")]
+    pub channel: String,
+    /// The tools/call's own id, as the client sent it.
+    #[serde(rename = "i")]
+    pub id: Value,
+    /// Its params (`name`, `arguments`).
+    #[serde(rename = "p")]
+    pub params: Map<String, Value>,
+    /// What the client declared it can answer (`ClientCapabilities::flags`).
+    #[serde(rename = "f")]
+    pub flags: String,
+    /// The key the question was asked under, and what it needs.
+    #[serde(rename = "k")]
+    pub key: String,
+    #[serde(rename = "q")]
+    pub needs: String,
+    /// The answers so far.
+    #[serde(rename = "a")]
+    pub answers: Map<String, Value>,
+    /// The tool's state for its next round.
+    #[serde(rename = "s")]
+    pub state: Option<Value>,
+    /// The caller (`Principal::id`) and the expiry (seconds since the epoch).
+    #[serde(rename = "u")]
+    pub principal: String,
+    #[serde(rename = "e")]
+    pub expires: u64,
+}
+
+impl Continuation {
+    pub fn seal(&self, signer: &StateSigner) -> String {
+        let payload = serde_json::to_vec(self).unwrap_or_default();
+        format!("{PREFIX}{}", signer.seal_raw(DOMAIN, &payload))
+    }
+
+    /// The continuation a client response answers, when it is one this key signed for
+    /// `principal` and it has not expired.
+    pub fn open(signer: &StateSigner, principal: &str, id: &str) -> Option<Continuation> {
+        let token = id.strip_prefix(PREFIX)?;
+        let payload = signer.open_raw(DOMAIN, token).ok()?;
+        let claims: Continuation = serde_json::from_slice(&payload).ok()?;
+        (claims.principal == principal && claims.expires > signer.now()).then_some(claims)
+    }
+
+    /// The original request, the era that resumes it with `answer` (an error answer
+    /// drops the capability the question needed, so the tool finishes without it), and
+    /// this continuation with the answer in, for the next question.
+    pub fn resume(mut self, answer: Result<Value, Value>) -> (Request, Era, Continuation) {
+        match answer {
+            Ok(result) => {
+                self.answers.insert(self.key.clone(), result);
+            }
+            Err(_) => {
+                let needs = self.needs.clone();
+                self.flags.retain(|f| !needs.contains(f));
+            }
+        }
+        let request = Request {
+            id: RequestId::of_value(self.id.clone()).unwrap_or(RequestId::Null),
+            method: "tools/call".into(),
+            params: Some(self.params.clone()),
+        };
+        let reach = Reach {
+            capabilities: Some(ClientCapabilities::from_flags(&self.flags)),
+            answers: Answers::new(self.answers.clone(), self.state.clone()),
+            asked: RefCell::new(None),
+        };
+        (request, Era::Legacy(reach), self)
+    }
+}
+
+/// What lets a Streamable HTTP request use a held stream: the verifier of Fanout's
+/// callbacks (loaded when one comes) and the publisher of what follows.
+pub struct Fanout<'a> {
+    pub grip: &'a crate::lazy::Lazy<'a, crate::fanout::grip_sig::GripVerifier>,
+    pub publisher: &'a mut dyn Publisher,
+}
+
+/// Whether a client response answers one of this server's questions.
+pub fn is_continuation(response: &ClientResponse) -> bool {
+    matches!(&response.id, Some(RequestId::Str(id)) if id.starts_with(PREFIX))
+}
+
+/// The question a tool asked, as the server->client request to send next, with the
+/// continuation that resumes it. One question at a time: the tool asks again for what it
+/// still needs, with the answers so far.
+pub fn question(
+    asked: &InputRequired,
+    signer: &StateSigner,
+    mut next: Continuation,
+) -> Option<Vec<u8>> {
+    let (key, request) = asked.requests.first()?;
+    next.key = key.clone();
+    next.needs = request.capability().map(flag).unwrap_or_default();
+    next.state = asked.state.clone();
+    next.expires = signer.now().saturating_add(LIFETIME_SECONDS);
+    let message = json!({
+        "jsonrpc": "2.0",
+        "id": next.seal(signer),
+        "method": request.method,
+        "params": request.params,
+    });
+    Some(jsonrpc::to_bytes(&message))
+}
+
+fn flag(capability: Capability) -> String {
+    let declared = Map::from_iter([(capability.key().to_owned(), json!({}))]);
+    ClientCapabilities::declared(declared).flags()
+}
+
+/// The answer to Fanout's callback: hold the client's response stream on `channel`, the
+/// first event on it being `event`.
+pub fn hold(channel: &str, event: &[u8], keepalive_seconds: u64) -> Response<Vec<u8>> {
+    let mut response = Response::new(super::sse::message(event));
+    let headers = response.headers_mut();
+    let pairs = [
+        (header::CONTENT_TYPE, "text/event-stream".to_string()),
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+        (GRIP_HOLD, "stream".to_string()),
+        (GRIP_CHANNEL, channel.to_string()),
+        (
+            GRIP_KEEP_ALIVE,
+            format!(":\\n\\n; format=cstring; timeout={keepalive_seconds}"),
+        ),
+    ];
+    for (name, value) in pairs {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// Publishes `event` to a held call's channel; `last` ends its stream after it.
+pub fn publish(
+    publisher: &mut dyn Publisher,
+    channel: &str,
+    event: &[u8],
+    last: bool,
+) -> Result<(), Refusal> {
+    let stream = String::from_utf8_lossy(&super::sse::message(event)).into_owned();
+    let body = if last {
+        stream_body_then_close(channel, &stream)
+    } else {
+        stream_body(channel, &stream)
+    };
+    let body = body.ok_or_else(|| {
+        Refusal::new(
+            StatusCode::BAD_GATEWAY,
+            "Bad Gateway: the reply is too large to publish",
+        )
+    })?;
+    publisher.publish(body).map_err(|e| {
+        Refusal::new(
+            StatusCode::BAD_GATEWAY,
+            format!(
+                "Bad Gateway: publishing to the held stream failed: {}",
+                e.reason
+            ),
+        )
+    })
+}
+
+/// A continuation that does not verify: 400, nothing published.
+pub fn unknown() -> Refusal {
+    Refusal::new(
+        StatusCode::BAD_REQUEST,
+        "Bad Request: this response answers no request of this server (unknown, forged or expired id)",
+    )
+}
+
+#[cfg(test)]
+mod tests;

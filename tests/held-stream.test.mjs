@@ -1,0 +1,83 @@
+// Server->client requests for 2025 clients on a stateless edge (src/transport/held.rs):
+// the TypeScript SDK v1 client over Streamable HTTP calls tools that elicit and sample,
+// its own handlers answering; the stream of each call is held by Fanout (Pushpin here),
+// the answer arrives at another instance and the result is published to that stream. A
+// forged continuation is refused and publishes nothing (the api double's publish log).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { startStack } from './lib/stack.mjs';
+
+const SHOP = '4kq2mVxR8TnWb6LpZ3dHsA';
+
+let stack;
+let client;
+let transport;
+const asked = [];
+
+before(async () => {
+  stack = await startStack();
+  client = new Client({ name: 'held-test', version: '1.0.0' }, { capabilities: { elicitation: {}, sampling: {} } });
+  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    asked.push(request.params);
+    const confirm = request.params.requestedSchema?.properties?.confirm;
+    return { action: 'accept', content: confirm ? { confirm: true } : { response: 'from the handler' } };
+  });
+  client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+    asked.push(request.params);
+    return { role: 'assistant', content: { type: 'text', text: 'Paris' }, model: 'test-model', stopReason: 'endTurn' };
+  });
+  transport = new StreamableHTTPClientTransport(new URL(stack.mcp));
+  await client.connect(transport);
+});
+
+after(async () => {
+  await client?.close();
+  await stack?.stop();
+});
+
+async function requests() {
+  const { requests } = await (await fetch(`${stack.apiDouble}/__double/requests`)).json();
+  return requests;
+}
+const publishes = async () => (await requests()).filter((r) => r.path.endsWith('/publish/')).length;
+
+test('a tool that elicits and one that samples finish with the v1 client\'s answers', async () => {
+  const elicited = await client.callTool({ name: 'test_elicitation', arguments: { message: 'Your name?' } });
+  assert.equal(elicited.content[0].text, 'User response: action=accept, content={"response":"from the handler"}');
+  const sampled = await client.callTool({ name: 'test_sampling', arguments: { prompt: 'Capital of France?' } });
+  assert.equal(sampled.content[0].text, 'LLM response: Paris');
+  assert.equal(asked[0].message, 'Your name?');
+  assert.equal(asked[1].messages[0].content.text, 'Capital of France?');
+  console.log(`held: ${JSON.stringify(elicited.content[0].text)}; ${JSON.stringify(sampled.content[0].text)}; ${await publishes()} publishes`);
+});
+
+test('a guarded write is confirmed through the v1 client\'s elicitation handler', async () => {
+  await fetch(`${stack.apiDouble}/__double/requests`, { method: 'DELETE' });
+  const result = await client.callTool({ name: 'fastly_purge_all', arguments: { service_id: SHOP } });
+  assert.notEqual(result.isError, true, JSON.stringify(result));
+  assert.match(asked.at(-1).message, new RegExp(`POST /service/${SHOP}/purge_all`));
+  const seen = (await requests()).map((r) => `${r.method} ${r.path}`);
+  assert.ok(seen.includes(`POST /service/${SHOP}/purge_all`), seen.join(', '));
+  console.log(`confirmed by the v1 client: backend saw ${JSON.stringify(seen)}`);
+});
+
+test('a forged continuation is refused and nothing is published', async () => {
+  const before = await publishes();
+  for (const id of ['k1.forged.AAAA', 'k1.e30.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'k1.']) {
+    const res = await fetch(stack.mcp, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json', accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-11-25', 'mcp-session-id': transport.sessionId,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id, result: { action: 'accept', content: { response: 'forged' } } }),
+    });
+    assert.equal(res.status, 400, id);
+    assert.match((await res.json()).error.message, /answers no request of this server/);
+  }
+  assert.equal(await publishes(), before);
+  console.log(`forged: 3 x HTTP 400, publishes before ${before}, after ${await publishes()}`);
+});
