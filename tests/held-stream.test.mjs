@@ -1,40 +1,60 @@
 // Server->client requests for 2025 clients on a stateless edge (src/transport/held.rs):
-// the TypeScript SDK v1 client over Streamable HTTP calls tools that elicit and sample,
-// its own handlers answering; the stream of each call is held by Fanout (Pushpin here),
-// the answer arrives at another instance and the result is published to that stream. A
-// forged continuation is refused and publishes nothing (the api double's publish log).
+// the TypeScript SDK v1 client over Streamable HTTP, and mcp-remote --transport sse-only
+// (as LibreChat runs it) on the legacy SSE transport, call tools that elicit and sample,
+// their own handlers answering; the stream is held by Fanout (Pushpin here), the answer
+// arrives at another instance and what follows is published to that stream. A forged
+// continuation is refused and publishes nothing (the api double's publish log).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { startStack } from './lib/stack.mjs';
+import { ROOT, startStack } from './lib/stack.mjs';
 
 const SHOP = '4kq2mVxR8TnWb6LpZ3dHsA';
 
 let stack;
 let client;
 let transport;
+let viaSse;
 const asked = [];
 
-before(async () => {
-  stack = await startStack();
-  client = new Client({ name: 'held-test', version: '1.0.0' }, { capabilities: { elicitation: {}, sampling: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async (request) => {
+/** A client that declares elicitation and sampling, and whose handlers answer. */
+function answeringClient(name) {
+  const c = new Client({ name, version: '1.0.0' }, { capabilities: { elicitation: {}, sampling: {} } });
+  c.setRequestHandler(ElicitRequestSchema, async (request) => {
     asked.push(request.params);
     const confirm = request.params.requestedSchema?.properties?.confirm;
     return { action: 'accept', content: confirm ? { confirm: true } : { response: 'from the handler' } };
   });
-  client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+  c.setRequestHandler(CreateMessageRequestSchema, async (request) => {
     asked.push(request.params);
     return { role: 'assistant', content: { type: 'text', text: 'Paris' }, model: 'test-model', stopReason: 'endTurn' };
   });
+  return c;
+}
+
+before(async () => {
+  stack = await startStack();
+  client = answeringClient('held-test');
   transport = new StreamableHTTPClientTransport(new URL(stack.mcp));
   await client.connect(transport);
+  viaSse = answeringClient('held-test-sse');
+  await viaSse.connect(new StdioClientTransport({
+    command: process.execPath,
+    args: [path.join(ROOT, 'tests/node_modules/mcp-remote/dist/proxy.js'), stack.sse, '--transport', 'sse-only'],
+    env: { ...process.env, MCP_REMOTE_CONFIG_DIR: mkdtempSync(path.join(tmpdir(), 'mcp-remote-')) },
+    stderr: 'pipe',
+  }));
 });
 
 after(async () => {
   await client?.close();
+  await viaSse?.close();
   await stack?.stop();
 });
 
@@ -52,6 +72,16 @@ test('a tool that elicits and one that samples finish with the v1 client\'s answ
   assert.equal(asked[0].message, 'Your name?');
   assert.equal(asked[1].messages[0].content.text, 'Capital of France?');
   console.log(`held: ${JSON.stringify(elicited.content[0].text)}; ${JSON.stringify(sampled.content[0].text)}; ${await publishes()} publishes`);
+});
+
+test('mcp-remote --transport sse-only: the same tools, answered through the legacy SSE session', async () => {
+  const before = asked.length;
+  const elicited = await viaSse.callTool({ name: 'test_elicitation', arguments: { message: 'Over SSE?' } });
+  assert.equal(elicited.content[0].text, 'User response: action=accept, content={"response":"from the handler"}');
+  const sampled = await viaSse.callTool({ name: 'test_sampling', arguments: { prompt: 'And over SSE?' } });
+  assert.equal(sampled.content[0].text, 'LLM response: Paris');
+  assert.deepEqual(asked.slice(before).map((p) => p.message ?? p.messages[0].content.text), ['Over SSE?', 'And over SSE?']);
+  console.log(`legacy SSE: ${JSON.stringify(elicited.content[0].text)}; ${JSON.stringify(sampled.content[0].text)}`);
 });
 
 test('a guarded write is confirmed through the v1 client\'s elicitation handler', async () => {

@@ -119,8 +119,11 @@ test('Rust tools are held to their inputSchema like catalog tools', async () => 
   const nested = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { address: { city: 7 } } });
   assert.equal(nested.isError, true);
   assert.match(nested.content[0].text, /'address\/city': 7 is not of type "string"/);
-  const fine = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { name: 'x' } });
+  const fine = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { name: 'x', email: 'x@example.com' } });
   assert.equal(fine.isError, undefined);
+  // if/then/else: a phone contact needs a phone.
+  const conditional = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { contactMethod: 'phone', email: 'x@example.com' } });
+  assert.equal(conditional.isError, true);
   // A catalog tool refuses the same way.
   const catalog = await client.callTool({ name: 'backoffice_staff_role', arguments: { crew_id: 5 } });
   assert.equal(catalog.isError, true);

@@ -395,7 +395,7 @@ fn check_message(message: &Message, value: &Value) {
             assert_eq!(value["method"], method.as_str());
             assert!(value.get("id").is_none(), "a notification with an id");
         }
-        Message::Response => {
+        Message::Response(_) => {
             assert!(value.get("method").is_none() && value.get("id").is_some());
         }
         Message::Invalid { .. } => {}
@@ -462,7 +462,7 @@ fn check_reply(conn: &Recorded, variant: &Variant, parsed: &Result<Incoming, i64
             };
             for message in messages {
                 assert!(
-                    matches!(message, Message::Notification { .. } | Message::Response),
+                    matches!(message, Message::Notification { .. } | Message::Response(_)),
                     "202 although {message:?} needs an answer"
                 );
             }

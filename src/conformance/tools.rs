@@ -128,7 +128,9 @@ pub static TOOLS: [ToolDef; 11] = [
         name: "json_schema_2020_12_tool",
         title: None,
         description: "Tool with JSON Schema 2020-12 features",
-        input_schema: r##"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false}"##,
+        // The suite's fixture (SEP-1613, SEP-2106): $defs with an $anchor, composition
+        // and conditional keywords, all listed as written.
+        input_schema: r##"{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","$defs":{"address":{"$anchor":"addressDef","type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},"properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"},"contactMethod":{"type":"string","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},"allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],"if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]},"additionalProperties":false}"##,
         output_schema: None,
         annotations: ToolAnnotations::READ_ONLY_LOCAL,
         run: |args, _| {

@@ -5,10 +5,12 @@
 use super::Endpoint;
 use crate::jsonrpc::{self, invalid_request, Error, Incoming, Message, Output, Request, RequestId};
 use crate::mcp::context::Notifier;
+use crate::mcp::model::meta::ClientCapabilities;
 use crate::mcp::model::method::Method;
 use crate::mcp::server::Era;
 use crate::mcp::version;
 use http::Response;
+use serde_json::{Map, Value};
 
 /// What to send back for one body.
 pub enum Answer {
@@ -115,4 +117,26 @@ pub fn exchange(
         }
     };
     (answer, trace)
+}
+
+/// The capabilities an initialize request declares, as flags for its session id (what a
+/// tool may ask that client: `held.rs`).
+pub fn declared_capabilities(incoming: &Incoming) -> Option<String> {
+    let Incoming::Single(Message::Request(request)) = incoming else {
+        return None;
+    };
+    if Method::parse(&request.method) != Some(Method::Initialize) {
+        return None;
+    }
+    let declared = request.params.as_ref()?.get("capabilities")?.as_object()?;
+    Some(ClientCapabilities::declared(declared.clone()).flags())
+}
+
+/// The params of a single tools/call (what a held call's continuation carries).
+pub fn tools_call_params(incoming: &Incoming) -> Option<Map<String, Value>> {
+    let Incoming::Single(Message::Request(request)) = incoming else {
+        return None;
+    };
+    let call = Method::parse(&request.method) == Some(Method::ToolsCall);
+    call.then(|| request.params.clone()).flatten()
 }

@@ -25,7 +25,8 @@ use crate::jsonrpc::{self, ClientResponse, Request, RequestId};
 use crate::mcp::input::{Answers, InputRequired};
 use crate::mcp::model::meta::{Capability, ClientCapabilities};
 use crate::mcp::request_state::{StateSigner, LIFETIME_SECONDS};
-use crate::mcp::server::{Era, Reach};
+use crate::mcp::server::{Era, Reach, Server};
+use crate::transport::exchange::Trace;
 use http::header::{self, HeaderValue};
 use http::{Response, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,10 @@ pub struct Continuation {
     /// The tool's state for its next round.
     #[serde(rename = "s")]
     pub state: Option<Value>,
+    /// Whether the stream ends with the call's result (a call's own stream on Streamable
+    /// HTTP), or goes on (a legacy SSE session's stream).
+    #[serde(rename = "x")]
+    pub ends: bool,
     /// The caller (`Principal::id`) and the expiry (seconds since the epoch).
     #[serde(rename = "u")]
     pub principal: String,
@@ -201,6 +206,40 @@ pub fn publish(
             ),
         )
     })
+}
+
+/// A client's answer to a question: the call goes on, and what it says next (its next
+/// question, or its result) is published to the stream the question went out on.
+pub fn resume(
+    response: &ClientResponse,
+    server: &Server,
+    publisher: &mut dyn Publisher,
+) -> Result<Trace, Refusal> {
+    let signer = server.states.get().ok_or_else(unknown)?;
+    let Some(RequestId::Str(id)) = &response.id else {
+        return Err(unknown());
+    };
+    let continuation = Continuation::open(signer, server.principal, id).ok_or_else(unknown)?;
+    let (request, era, next) = continuation.resume(response.outcome.clone());
+    let trace = Trace {
+        method: Some(request.method.clone()),
+        tool: None,
+    };
+    let mut notifications: Vec<Value> = Vec::new();
+    let output = server.handle(request, &era, &mut notifications);
+    let (channel, ends) = (next.channel.clone(), next.ends);
+    for notification in &notifications {
+        publish(publisher, &channel, &jsonrpc::to_bytes(notification), false)?;
+    }
+    let asked = match &era {
+        Era::Legacy(reach) => reach.asked.take(),
+        Era::Modern(_) => None,
+    };
+    match asked.and_then(|asked| question(&asked, signer, next)) {
+        Some(question) => publish(publisher, &channel, &question, false)?,
+        None => publish(publisher, &channel, &jsonrpc::to_bytes(&output), ends)?,
+    }
+    Ok(trace)
 }
 
 /// A continuation that does not verify: 400, nothing published.

@@ -10,15 +10,18 @@
 
 use super::connection::ClientConnection;
 use super::envelope::{check_json_body, header_str, Refusal};
-use super::exchange::{exchange, Answer, Trace};
+use super::exchange::{declared_capabilities, exchange, tools_call_params, Answer, Trace};
+use super::held::{self, Continuation};
 use super::session::Kind;
 use super::session_stream::SessionStream;
 use super::{origin, sse, Endpoint};
 use crate::fanout::grip_sig::GripVerifier;
 use crate::fanout::publish::Publisher;
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE, GRIP_SIG};
-use crate::jsonrpc::{self, Error, ErrorCode, RequestId};
-use crate::mcp::server::Era;
+use crate::jsonrpc::{self, Error, ErrorCode, Incoming, Message, RequestId};
+use crate::mcp::model::meta::ClientCapabilities;
+use crate::mcp::model::tool::CallToolResult;
+use crate::mcp::server::{Era, Reach};
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
@@ -158,19 +161,86 @@ fn post_message(
             let reason = "Not Found: unknown or expired session; reconnect to /sse";
             Refusal::new(StatusCode::NOT_FOUND, reason)
         })?;
-    if session.label != endpoint.principal.id() {
+    // The label: the principal's id, then (once initialized) what its client can answer.
+    let (owner, flags) = session
+        .label
+        .split_once('-')
+        .unwrap_or((&session.label, ""));
+    if owner != endpoint.principal.id() {
         let reason = "Forbidden: this session belongs to another client";
         return Err(Refusal::new(StatusCode::FORBIDDEN, reason));
     }
     check_json_body(req, endpoint.config)?;
     let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
-    let mut stream = SessionStream::new(publisher, channel(&session.nonce));
-    let era = Era::legacy();
+    if let Incoming::Single(Message::Response(response)) = &incoming {
+        if held::is_continuation(response) {
+            let trace = held::resume(response, endpoint.server, publisher)?;
+            return Ok((accepted(), trace));
+        }
+    }
+    let declared = declared_capabilities(&incoming).filter(|f| !f.is_empty());
+    let call_params = tools_call_params(&incoming);
+    let reach = Reach {
+        capabilities: (!flags.is_empty()).then(|| ClientCapabilities::from_flags(flags)),
+        ..Reach::default()
+    };
+    let channel = channel(&session.nonce);
+    let mut stream = SessionStream::new(publisher, channel.clone());
+    let era = Era::Legacy(reach);
     let (answer, trace) = exchange(incoming, version::LEGACY_SSE, &era, endpoint, &mut stream);
+    if let (Some(flags), Some(sessions)) = (declared, endpoint.sessions.get()) {
+        // After initialize: a new endpoint whose session id says what the client can
+        // answer. Clients take the latest `endpoint` event (the TS SDK's SSE transport,
+        // which mcp-remote uses, does); one that keeps the first is simply never asked.
+        let label = format!("{owner}-{flags}");
+        let id = sessions.reissue(Kind::LegacySse, &label, &session.nonce);
+        stream.event(&sse::event(
+            "endpoint",
+            format!("/messages?sessionId={id}").as_bytes(),
+        ));
+    }
     let (response, reply_id) = match answer {
         Answer::Accepted => return Ok((accepted(), trace)),
-        Answer::Response(output) => (jsonrpc::to_bytes(&output), output.id().clone()),
+        Answer::Response(output) => {
+            let asked = match &era {
+                Era::Legacy(reach) => reach.asked.take(),
+                Era::Modern(_) => None,
+            };
+            match (asked, call_params, endpoint.server.states.get()) {
+                (Some(asked), Some(params), Some(signer)) => {
+                    let continuation = Continuation {
+                        channel,
+                        id: serde_json::to_value(output.id()).unwrap_or_default(),
+                        params,
+                        flags: flags.to_owned(),
+                        key: String::new(),
+                        needs: String::new(),
+                        answers: serde_json::Map::new(),
+                        state: None,
+                        ends: false,
+                        principal: endpoint.server.principal.to_owned(),
+                        expires: 0,
+                    };
+                    let question = held::question(&asked, signer, continuation);
+                    (question.unwrap_or_default(), output.id().clone())
+                }
+                (Some(_), _, _) => {
+                    let result = CallToolResult::error(
+                        "This tool needs the client to answer a question, which cannot be sent on this session.",
+                    );
+                    let result = serde_json::value::to_raw_value(&result);
+                    let error = |_| Error {
+                        code: ErrorCode::InternalError,
+                        message: "Internal error".into(),
+                        data: None,
+                    };
+                    let output = jsonrpc::response(output.id().clone(), result.map_err(error));
+                    (jsonrpc::to_bytes(&output), output.id().clone())
+                }
+                (None, _, _) => (jsonrpc::to_bytes(&output), output.id().clone()),
+            }
+        }
         Answer::Batch(outputs) => (jsonrpc::to_bytes(&outputs), RequestId::Null),
         Answer::Invalid(id, error) => {
             return Err(Refusal::error(StatusCode::BAD_REQUEST, id, error));

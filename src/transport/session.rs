@@ -99,13 +99,14 @@ impl Sessions {
 
     /// A new id of `kind` carrying `label` (see `Kind`), signed with this key.
     pub fn issue(&self, kind: Kind, label: &str) -> SessionId {
-        let claims = format!(
-            "{}.{:x}.{}.{}",
-            kind.tag(),
-            self.now,
-            label,
-            hex::encode(&self.nonce)
-        );
+        self.reissue(kind, label, &hex::encode(&self.nonce))
+    }
+
+    /// An id for the session whose random bits (hex) are `nonce`, with a new label: a
+    /// legacy session learns what its client can answer at initialize, after its stream
+    /// (named by those bits) is open.
+    pub fn reissue(&self, kind: Kind, label: &str, nonce: &str) -> SessionId {
+        let claims = format!("{}.{:x}.{}.{}", kind.tag(), self.now, label, nonce);
         let mac = self.mac(&claims).finalize().into_bytes();
         SessionId(format!("{claims}.{}", hex::encode(&mac)))
     }

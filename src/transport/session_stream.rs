@@ -41,6 +41,11 @@ impl<'p> SessionStream<'p> {
     /// would not fit one publish request is replaced by an error for the same id, so the
     /// client learns why instead of waiting forever (held notifications that still do
     /// not fit are dropped: the answer matters more).
+    /// An event of the transport's own (e.g. a new `endpoint`), sent with what follows.
+    pub fn event(&mut self, event: &[u8]) {
+        self.pending.extend_from_slice(event);
+    }
+
     pub fn finish(mut self, response: &[u8], id: &RequestId) -> Result<(), PublishError> {
         if let Some(failure) = self.failure.take() {
             return Err(failure);

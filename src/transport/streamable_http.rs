@@ -10,14 +10,14 @@ use super::connection::ClientConnection;
 use super::envelope::{
     accepts, check_json_body, header_str, json_response, Refusal, EVENT_STREAM, JSON,
 };
-use super::exchange::{exchange, Answer, Trace};
+use super::exchange::{declared_capabilities, exchange, tools_call_params, Answer, Trace};
 use super::held::{self, Continuation, Fanout};
 use super::session::{Kind, Session};
 use super::Endpoint;
 use super::{modern, origin, sse};
 use crate::config::Config;
 use crate::headers::{GRIP_SIG, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, X_ACCEL_BUFFERING};
-use crate::jsonrpc::{self, ClientResponse, Incoming, Message, Output, RequestId};
+use crate::jsonrpc::{self, Incoming, Message, Output, RequestId};
 use crate::mcp::context::Notifier;
 use crate::mcp::input::InputRequired;
 use crate::mcp::model::initialize::negotiated_version;
@@ -120,7 +120,7 @@ fn post(
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     if let Incoming::Single(Message::Response(response)) = &incoming {
         if held::is_continuation(response) {
-            let trace = resume(response, endpoint, fanout)?;
+            let trace = held::resume(response, endpoint.server, fanout.publisher)?;
             reply.accepted();
             return Ok(Served::Answered(trace));
         }
@@ -142,7 +142,7 @@ fn post(
         era => era,
     };
     let modern = matches!(era, Era::Modern(_));
-    let declared = initialize_capabilities(&incoming);
+    let declared = declared_capabilities(&incoming);
     let call_params = tools_call_params(&incoming);
     let (answer, trace) = exchange(incoming, version, &era, endpoint, reply);
     match answer {
@@ -241,6 +241,7 @@ fn ask(
         needs: String::new(),
         answers: Map::new(),
         state: None,
+        ends: true,
         principal: endpoint.server.principal.to_owned(),
         expires: 0,
     };
@@ -249,72 +250,6 @@ fn ask(
     let keepalive = endpoint.config.legacy_sse.keepalive_seconds;
     reply.send(held::hold(&channel, &event, keepalive));
     Ok(Served::Answered(trace))
-}
-
-/// POST #2: the client's answer to a held call's question. The call goes on, and what it
-/// says next goes to its stream through Fanout.
-fn resume(
-    response: &ClientResponse,
-    endpoint: &Endpoint,
-    fanout: &mut Fanout,
-) -> Result<Trace, Refusal> {
-    let signer = endpoint.server.states.get().ok_or_else(held::unknown)?;
-    let Some(RequestId::Str(id)) = &response.id else {
-        return Err(held::unknown());
-    };
-    let continuation =
-        Continuation::open(signer, endpoint.server.principal, id).ok_or_else(held::unknown)?;
-    let (request, era, next) = continuation.resume(response.outcome.clone());
-    let trace = Trace {
-        method: Some(request.method.clone()),
-        tool: None,
-    };
-    let mut notifications: Vec<Value> = Vec::new();
-    let output = endpoint.server.handle(request, &era, &mut notifications);
-    let channel = next.channel.clone();
-    for notification in &notifications {
-        held::publish(
-            fanout.publisher,
-            &channel,
-            &jsonrpc::to_bytes(notification),
-            false,
-        )?;
-    }
-    let asked = match &era {
-        Era::Legacy(reach) => reach.asked.take(),
-        Era::Modern(_) => None,
-    };
-    match asked.and_then(|asked| held::question(&asked, signer, next)) {
-        Some(question) => held::publish(fanout.publisher, &channel, &question, false)?,
-        None => held::publish(
-            fanout.publisher,
-            &channel,
-            &jsonrpc::to_bytes(&output),
-            true,
-        )?,
-    }
-    Ok(trace)
-}
-
-/// The capabilities an initialize request declares, as flags for its session id.
-fn initialize_capabilities(incoming: &Incoming) -> Option<String> {
-    let Incoming::Single(Message::Request(request)) = incoming else {
-        return None;
-    };
-    if McpMethod::parse(&request.method) != Some(McpMethod::Initialize) {
-        return None;
-    }
-    let declared = request.params.as_ref()?.get("capabilities")?.as_object()?;
-    Some(ClientCapabilities::declared(declared.clone()).flags())
-}
-
-/// The params of a single tools/call (what a held call's continuation carries).
-fn tools_call_params(incoming: &Incoming) -> Option<Map<String, Value>> {
-    let Incoming::Single(Message::Request(request)) = incoming else {
-        return None;
-    };
-    let call = McpMethod::parse(&request.method) == Some(McpMethod::ToolsCall);
-    call.then(|| request.params.clone()).flatten()
 }
 
 fn forbidden(reason: &str) -> Refusal {

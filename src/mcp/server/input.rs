@@ -94,12 +94,14 @@ impl Server<'_> {
         };
         let capabilities = match era {
             Era::Modern(meta) => &meta.capabilities,
+            // Only a tools/call can be resumed from a client's answer (`transport::held`).
             Era::Legacy(reach) => {
+                let resumable = method == Method::ToolsCall;
                 let reachable = reach.capabilities.as_ref().filter(|declared| {
                     let needed = asked.requests.iter().filter_map(|(_, r)| r.capability());
                     !asked.requests.is_empty() && needed.into_iter().all(|c| declared.has(c))
                 });
-                if reachable.is_none() {
+                if reachable.is_none() || !resumable {
                     return serialize(&legacy(&asked)?);
                 }
                 // The transport sends it; what it answers this request with is its own.

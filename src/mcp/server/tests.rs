@@ -200,7 +200,7 @@ fn each_conformance_tool_returns_its_content_types() {
     for (name, types) in expected {
         // Each tool is held to its schema (json_schema_2020_12_tool allows no others).
         let arguments = match name {
-            "json_schema_2020_12_tool" => json!({ "name": "hi" }),
+            "json_schema_2020_12_tool" => json!({ "name": "hi", "email": "hi@example.com" }),
             _ => json!({ "message": "hi" }),
         };
         let (result, _) = call_tool(name, arguments, None);
@@ -516,8 +516,13 @@ fn rust_tools_validate_arguments_against_their_input_schema_like_catalog_tools()
         let expected = catalog_style_refusal(tool.input_schema, &arguments);
         assert_eq!(text_of(&result["content"][0]["text"]), expected);
     }
-    let (fine, _) = call_tool("json_schema_2020_12_tool", json!({ "name": "x" }), None);
+    let fine = json!({ "name": "x", "contactMethod": "phone", "phone": "1" });
+    let (fine, _) = call_tool("json_schema_2020_12_tool", fine, None);
     assert!(fine.get("isError").is_none(), "{fine}");
+    // The conditional keywords apply: phone chosen but not given.
+    let wrong = json!({ "name": "x", "contactMethod": "phone", "email": "x@example.com" });
+    let (wrong, _) = call_tool("json_schema_2020_12_tool", wrong, None);
+    assert_eq!(wrong["isError"], true, "{wrong}");
 }
 
 /// Arguments that make each Rust tool with an outputSchema succeed.

@@ -17,6 +17,7 @@ fn continuation() -> Continuation {
         needs: String::new(),
         answers: Map::new(),
         state: None,
+        ends: true,
         principal: "alice".into(),
         expires: 0,
     }
