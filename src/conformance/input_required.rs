@@ -4,6 +4,7 @@
 //! (`mcp::input`, the dispatcher's capability check and signed state); the suite names
 //! them and the keys they ask under.
 
+use super::tools::fixture;
 use crate::mcp::context::{LogLevel, RequestContext};
 use crate::mcp::input::{Elicited, InputRequest, InputRequired, Outcome};
 use crate::mcp::model::content::text;
@@ -11,25 +12,7 @@ use crate::mcp::model::meta::Capability;
 use crate::mcp::model::prompt::{user, GetPromptResult};
 use crate::registry::prompt::{PromptArgs, PromptDef};
 use crate::registry::tool::{CallToolResult, ToolAnnotations, ToolDef, ToolOutcome};
-use serde_json::{json, Map, Value};
-
-const NO_ARGUMENTS: &str = r#"{"type":"object","properties":{}}"#;
-
-const fn fixture(
-    name: &'static str,
-    description: &'static str,
-    run: fn(&Map<String, Value>, &mut RequestContext) -> ToolOutcome,
-) -> ToolDef {
-    ToolDef {
-        name,
-        title: None,
-        description,
-        input_schema: NO_ARGUMENTS,
-        output_schema: None,
-        annotations: ToolAnnotations::READ_ONLY_LOCAL,
-        run,
-    }
-}
+use serde_json::{json, Value};
 
 /// A one-field text form.
 fn form(message: &str, field: &str) -> InputRequest {
@@ -54,6 +37,17 @@ fn state_of<'a>(ctx: &'a RequestContext, kind: &str) -> Option<&'a Value> {
     ctx.answers()
         .state()
         .filter(|s| s.get("kind").and_then(Value::as_str) == Some(kind))
+}
+
+/// "Please confirm" (an `ok` checkbox), keeping `kind` as the state for the next round.
+fn confirm_keeping(kind: &str) -> ToolOutcome {
+    let schema = json!({
+        "type": "object",
+        "properties": { "ok": { "type": "boolean" } },
+        "required": ["ok"],
+    });
+    let question = InputRequest::elicit("Please confirm", schema);
+    ask(InputRequired::ask("confirm", question).with_state(json!({ "kind": kind })))
 }
 
 fn done(message: String) -> ToolOutcome {
@@ -230,14 +224,7 @@ pub static TOOLS: [ToolDef; 15] = [
             if state_of(ctx, "request-state").is_some() && confirmed {
                 return done("state-ok: requestState validated".into());
             }
-            let schema = json!({
-                "type": "object",
-                "properties": { "ok": { "type": "boolean" } },
-                "required": ["ok"],
-            });
-            let question = InputRequest::elicit("Please confirm", schema);
-            ask(InputRequired::ask("confirm", question)
-                .with_state(json!({ "kind": "request-state" })))
+            confirm_keeping("request-state")
         },
     ),
     fixture(
@@ -296,14 +283,7 @@ pub static TOOLS: [ToolDef; 15] = [
             {
                 return done("integrity-ok: state verified".into());
             }
-            let schema = json!({
-                "type": "object",
-                "properties": { "ok": { "type": "boolean" } },
-                "required": ["ok"],
-            });
-            let question = InputRequest::elicit("Please confirm", schema);
-            ask(InputRequired::ask("confirm", question)
-                .with_state(json!({ "kind": "tamper-test" })))
+            confirm_keeping("tamper-test")
         },
     ),
     fixture(

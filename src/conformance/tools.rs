@@ -14,7 +14,8 @@ fn work() {
 
 const NO_ARGUMENTS: &str = r#"{"type":"object","properties":{}}"#;
 
-const fn fixture(
+/// A fixture without arguments that only reads.
+pub(super) const fn fixture(
     name: &'static str,
     description: &'static str,
     run: fn(&Map<String, Value>, &mut RequestContext) -> ToolOutcome,

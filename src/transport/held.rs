@@ -21,9 +21,10 @@
 use super::envelope::Refusal;
 use crate::fanout::publish::{stream_body, stream_body_then_close, Publisher};
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE};
-use crate::jsonrpc::{self, ClientResponse, Request, RequestId};
+use crate::jsonrpc::{self, ClientResponse, Error, ErrorCode, Output, Request, RequestId};
 use crate::mcp::input::{Answers, InputRequired};
 use crate::mcp::model::meta::{Capability, ClientCapabilities};
+use crate::mcp::model::tool::CallToolResult;
 use crate::mcp::request_state::{StateSigner, LIFETIME_SECONDS};
 use crate::mcp::server::{Era, Reach, Server};
 use crate::transport::exchange::Trace;
@@ -75,6 +76,32 @@ pub struct Continuation {
 }
 
 impl Continuation {
+    /// A call's first question: on `channel`, resuming the request `id` with `params`, for
+    /// `principal`, whose client can answer what `flags` say; `ends`: the stream ends with
+    /// the call's result. `question` fills in the rest.
+    pub fn start(
+        channel: String,
+        id: &RequestId,
+        params: Map<String, Value>,
+        flags: String,
+        ends: bool,
+        principal: &str,
+    ) -> Continuation {
+        Continuation {
+            channel,
+            id: serde_json::to_value(id).unwrap_or(Value::Null),
+            params,
+            flags,
+            key: String::new(),
+            needs: String::new(),
+            answers: Map::new(),
+            state: None,
+            ends,
+            principal: principal.to_owned(),
+            expires: 0,
+        }
+    }
+
     pub fn seal(&self, signer: &StateSigner) -> String {
         let payload = serde_json::to_vec(self).unwrap_or_default();
         format!("{PREFIX}{}", signer.seal_raw(DOMAIN, &payload))
@@ -240,6 +267,20 @@ pub fn resume(
         None => publish(publisher, &channel, &jsonrpc::to_bytes(&output), ends)?,
     }
     Ok(trace)
+}
+
+/// The answer to a call whose question cannot be sent (its reply already streams, or no
+/// session key signs continuations): a tool error that says so.
+pub fn unsent(id: &RequestId) -> Output {
+    let result = CallToolResult::error(
+        "This tool needs the client to answer a question, which cannot be sent on this reply.",
+    );
+    let result = serde_json::value::to_raw_value(&result).map_err(|_| Error {
+        code: ErrorCode::InternalError,
+        message: "Internal error".into(),
+        data: None,
+    });
+    jsonrpc::response(id.clone(), result)
 }
 
 /// A continuation that does not verify: 400, nothing published.

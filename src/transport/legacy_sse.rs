@@ -20,7 +20,6 @@ use crate::fanout::publish::Publisher;
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE, GRIP_SIG};
 use crate::jsonrpc::{self, Error, ErrorCode, Incoming, Message, RequestId};
 use crate::mcp::model::meta::ClientCapabilities;
-use crate::mcp::model::tool::CallToolResult;
 use crate::mcp::server::{Era, Reach};
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
@@ -209,33 +208,15 @@ fn post_message(
             };
             match (asked, call_params, endpoint.server.states.get()) {
                 (Some(asked), Some(params), Some(signer)) => {
-                    let continuation = Continuation {
-                        channel,
-                        id: serde_json::to_value(output.id()).unwrap_or_default(),
-                        params,
-                        flags: flags.to_owned(),
-                        key: String::new(),
-                        needs: String::new(),
-                        answers: serde_json::Map::new(),
-                        state: None,
-                        ends: false,
-                        principal: endpoint.server.principal.to_owned(),
-                        expires: 0,
-                    };
+                    let (id, principal) = (output.id(), endpoint.server.principal);
+                    let flags = flags.to_owned();
+                    let continuation =
+                        Continuation::start(channel, id, params, flags, false, principal);
                     let question = held::question(&asked, signer, continuation);
                     (question.unwrap_or_default(), output.id().clone())
                 }
                 (Some(_), _, _) => {
-                    let result = CallToolResult::error(
-                        "This tool needs the client to answer a question, which cannot be sent on this session.",
-                    );
-                    let result = serde_json::value::to_raw_value(&result);
-                    let error = |_| Error {
-                        code: ErrorCode::InternalError,
-                        message: "Internal error".into(),
-                        data: None,
-                    };
-                    let output = jsonrpc::response(output.id().clone(), result.map_err(error));
+                    let output = held::unsent(output.id());
                     (jsonrpc::to_bytes(&output), output.id().clone())
                 }
                 (None, _, _) => (jsonrpc::to_bytes(&output), output.id().clone()),

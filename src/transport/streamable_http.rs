@@ -23,7 +23,6 @@ use crate::mcp::input::InputRequired;
 use crate::mcp::model::initialize::negotiated_version;
 use crate::mcp::model::meta::ClientCapabilities;
 use crate::mcp::model::method::Method as McpMethod;
-use crate::mcp::model::tool::CallToolResult;
 use crate::mcp::server::{Era, Reach};
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
@@ -216,39 +215,38 @@ fn ask(
     let (Some(signer), Some(sessions), Some(params), false) =
         (signer, sessions, held.params, reply.streaming)
     else {
-        let result = CallToolResult::error(
-            "This tool needs the client to answer a question, which cannot be sent on this reply.",
+        reply.finish(
+            vec![jsonrpc::to_bytes(&held::unsent(id))],
+            false,
+            StatusCode::OK,
         );
-        let result = serde_json::value::to_raw_value(&result).map_err(|_| internal())?;
-        let output = jsonrpc::response(id.clone(), Ok(result));
-        reply.finish(vec![jsonrpc::to_bytes(&output)], false, StatusCode::OK);
         return Ok(Served::Answered(trace));
     };
     if !via_fanout {
         return Ok(Served::HandOff(trace));
     }
-    let continuation = Continuation {
-        channel: format!("mcp-call-{}", crate::hex::encode(&sessions.nonce)),
-        id: serde_json::to_value(id).unwrap_or(Value::Null),
+    let channel = format!("mcp-call-{}", crate::hex::encode(&sessions.nonce));
+    let flags = held.reach.capabilities.as_ref().map(|c| c.flags());
+    let principal = endpoint.server.principal;
+    let continuation = Continuation::start(
+        channel.clone(),
+        id,
         params,
-        flags: held
-            .reach
-            .capabilities
-            .as_ref()
-            .map(|c| c.flags())
-            .unwrap_or_default(),
-        key: String::new(),
-        needs: String::new(),
-        answers: Map::new(),
-        state: None,
-        ends: true,
-        principal: endpoint.server.principal.to_owned(),
-        expires: 0,
-    };
-    let channel = continuation.channel.clone();
-    let event = held::question(held.asked, signer, continuation).ok_or_else(internal)?;
-    let keepalive = endpoint.config.legacy_sse.keepalive_seconds;
-    reply.send(held::hold(&channel, &event, keepalive));
+        flags.unwrap_or_default(),
+        true,
+        principal,
+    );
+    match held::question(held.asked, signer, continuation) {
+        Some(event) => {
+            let keepalive = endpoint.config.legacy_sse.keepalive_seconds;
+            reply.send(held::hold(&channel, &event, keepalive));
+        }
+        None => reply.finish(
+            vec![jsonrpc::to_bytes(&held::unsent(id))],
+            false,
+            StatusCode::OK,
+        ),
+    }
     Ok(Served::Answered(trace))
 }
 
@@ -257,10 +255,6 @@ fn forbidden(reason: &str) -> Refusal {
         StatusCode::FORBIDDEN,
         format!("Forbidden: Fanout's callback failed verification: {reason}"),
     )
-}
-
-fn internal() -> Refusal {
-    Refusal::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
 }
 
 /// The version of a request served by the older rules: its MCP-Protocol-Version header,
