@@ -11,6 +11,8 @@ pub const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
 pub const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
 /// Tells proxies not to buffer an event stream (2026-07-28 asks for it on SSE replies).
 pub const X_ACCEL_BUFFERING: HeaderName = HeaderName::from_static("x-accel-buffering");
+/// Where a client resumes a stream (SSE): the id of the last event it received.
+pub const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
 /// The session id issued at initialize.
 pub const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
 /// Fanout's signature on the requests it sends back to the service (a JWT).

@@ -84,6 +84,14 @@ test('mcp-remote --transport sse-only: the same tools, answered through the lega
   console.log(`legacy SSE: ${JSON.stringify(elicited.content[0].text)}; ${JSON.stringify(sampled.content[0].text)}`);
 });
 
+test('a call that lets its connection go is resumed by the v1 client with Last-Event-ID', async () => {
+  const result = await client.callTool({ name: 'test_reconnection', arguments: {} });
+  assert.match(result.content[0].text, /^Reconnection test completed successfully/);
+  const log = stack.logs.join('');
+  assert.match(log, /"http_method":"GET","path":"\/mcp","mcp_method":"tools\/call"/);
+  console.log(`resumed: ${JSON.stringify(result.content[0].text.slice(0, 40))}`);
+});
+
 test('a guarded write is confirmed through the v1 client\'s elicitation handler', async () => {
   await fetch(`${stack.apiDouble}/__double/requests`, { method: 'DELETE' });
   const result = await client.callTool({ name: 'fastly_purge_all', arguments: { service_id: SHOP } });

@@ -116,8 +116,13 @@ pub static TOOLS: [ToolDef; 11] = [
     ),
     fixture(
         "test_reconnection",
-        "Returns text on the response stream (stateless: no stream to reconnect to).",
-        |_, _| {
+        "Lets the connection go after a priming event (2025-11-25 resumable streams); the \
+         client reconnects with Last-Event-ID and gets the result.",
+        |_, ctx| {
+            if ctx.disconnect() {
+                return CallToolResult::text("Disconnected: the client resumes for the result.")
+                    .into();
+            }
             CallToolResult::text(
                 "Reconnection test completed successfully. If you received this, the client \
                  properly reconnected after stream closure.",

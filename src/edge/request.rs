@@ -14,9 +14,9 @@ use mcp_edge::transport::envelope;
 use std::io::Read;
 
 /// Every header any layer reads (auth, origin check, content negotiation, MCP version,
-/// session, method and name, Grip-Sig). A header not listed here never reaches the
+/// session, method and name, Last-Event-ID, Grip-Sig). A header not listed here never reaches the
 /// transports.
-const READ_HEADERS: [HeaderName; 11] = [
+const READ_HEADERS: [HeaderName; 12] = [
     http::header::HOST,
     http::header::ORIGIN,
     http::header::ACCEPT,
@@ -27,6 +27,7 @@ const READ_HEADERS: [HeaderName; 11] = [
     headers::MCP_SESSION_ID,
     headers::MCP_METHOD,
     headers::MCP_NAME,
+    headers::LAST_EVENT_ID,
     headers::GRIP_SIG,
 ];
 

@@ -16,6 +16,12 @@ pub trait Notifier {
     fn cancelled(&self) -> bool {
         false
     }
+    /// Lets the client's connection go: the transport sends a priming event the client
+    /// resumes from, and the result is delivered when it reconnects (the call runs
+    /// again). `false` where the transport cannot resume.
+    fn disconnect(&mut self) -> bool {
+        false
+    }
 }
 
 /// Collects notifications in memory (batches, tests).
@@ -146,6 +152,14 @@ impl<'a> RequestContext<'a> {
     /// steps stops, since nobody will read its result.
     pub fn cancelled(&self) -> bool {
         self.notifier.cancelled()
+    }
+
+    /// Asks to let the client's connection go while the tool works: the client reconnects
+    /// and the call runs again for its result (`transport::resume`). Only for calls that
+    /// can run again without harm. `true` when the connection was let go: this run's
+    /// result reaches nobody.
+    pub fn disconnect(&mut self) -> bool {
+        self.notifier.disconnect()
     }
 
     /// Sends `notifications/progress` when the client asked for progress. Progress must

@@ -8,6 +8,7 @@ pub mod held;
 pub mod legacy_sse;
 pub mod modern;
 pub mod origin;
+pub mod resume;
 pub mod session;
 pub mod session_stream;
 pub mod sse;

@@ -7,18 +7,16 @@
 //! (no initialize, no session: `modern.rs`) share the endpoint and this reply logic.
 
 use super::connection::ClientConnection;
-use super::envelope::{
-    accepts, check_json_body, header_str, json_response, Refusal, EVENT_STREAM, JSON,
-};
+use super::envelope::{accepts, check_json_body, header_str, Refusal, EVENT_STREAM, JSON};
 use super::exchange::{declared_capabilities, exchange, tools_call_params, Answer, Trace};
 use super::held::{self, Continuation, Fanout};
+use super::resume::ResumePoint;
 use super::session::{Kind, Session};
 use super::Endpoint;
 use super::{modern, origin, sse};
 use crate::config::Config;
-use crate::headers::{GRIP_SIG, MCP_PROTOCOL_VERSION, MCP_SESSION_ID, X_ACCEL_BUFFERING};
+use crate::headers::{GRIP_SIG, LAST_EVENT_ID, MCP_PROTOCOL_VERSION, MCP_SESSION_ID};
 use crate::jsonrpc::{self, Incoming, Message, Output, RequestId};
-use crate::mcp::context::Notifier;
 use crate::mcp::input::InputRequired;
 use crate::mcp::model::initialize::negotiated_version;
 use crate::mcp::model::meta::ClientCapabilities;
@@ -27,6 +25,7 @@ use crate::mcp::server::{Era, Reach};
 use crate::mcp::version;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
+use reply::Reply;
 use serde_json::{Map, Value};
 
 /// What became of a request.
@@ -65,9 +64,14 @@ pub fn serve(
         cors: cors.as_deref(),
         session: None,
         streaming: false,
+        resume: None,
+        disconnected: false,
     };
     let outcome = match *req.method() {
         Method::POST => post(req, endpoint, fanout, &mut reply),
+        Method::GET if req.headers().contains_key(LAST_EVENT_ID) => {
+            resume_stream(req, endpoint, &mut reply)
+        }
         Method::OPTIONS if reply.cors.is_some() => {
             let mut response = Response::new(Vec::new());
             *response.status_mut() = StatusCode::NO_CONTENT;
@@ -96,11 +100,11 @@ pub fn serve(
     })
 }
 
-fn post(
+fn post<'c>(
     req: &Request<Vec<u8>>,
-    endpoint: &Endpoint,
+    endpoint: &Endpoint<'c>,
     fanout: &mut Fanout,
-    reply: &mut Reply,
+    reply: &mut Reply<'c>,
 ) -> Result<Served, Refusal> {
     check_headers(req, endpoint.config)?;
     // Fanout's callback of a call handed off for its question (`held.rs`).
@@ -125,13 +129,14 @@ fn post(
         }
     }
     // 2026-07-28 (`modern`) has no sessions: an Mcp-Session-Id it sends is ignored.
-    let (era, version, capabilities) = match modern::era(req, &incoming)? {
+    let (era, version, session) = match modern::era(req, &incoming)? {
         Some(era) => (era, version::MODERN, None),
         None => {
             let (version, session) = legacy_version(req, endpoint)?;
             (Era::legacy(), version, session)
         }
     };
+    let capabilities = session.as_ref().and_then(session_capabilities);
     let era = match era {
         // A session whose client declared what it can answer: a tool may ask it.
         Era::Legacy(reach) if capabilities.is_some() => Era::Legacy(Reach {
@@ -143,6 +148,16 @@ fn post(
     let modern = matches!(era, Era::Modern(_));
     let declared = declared_capabilities(&incoming);
     let call_params = tools_call_params(&incoming);
+    // A tools/call in a session may let its connection go (`resume.rs`): Streamable HTTP
+    // clients resume with Last-Event-ID since 2025-03-26.
+    if let (Era::Legacy(_), Some(_), Some(params), Incoming::Single(Message::Request(call))) =
+        (&era, &session, &call_params, &incoming)
+    {
+        if let Some(signer) = endpoint.server.states.get() {
+            let point = ResumePoint::new(&call.id, params.clone(), endpoint.server.principal);
+            reply.resume = Some((point, signer));
+        }
+    }
     let (answer, trace) = exchange(incoming, version, &era, endpoint, reply);
     match answer {
         Answer::Accepted => reply.accepted(),
@@ -260,27 +275,52 @@ fn forbidden(reason: &str) -> Refusal {
 /// The version of a request served by the older rules: its MCP-Protocol-Version header,
 /// else the version negotiated at initialize (carried by the session id) before the
 /// spec's fallback: a 2025-11-25 session does not regain batching. A dead session is 404.
-/// Also what its client declared it can answer, when its session id says.
 fn legacy_version(
     req: &Request<Vec<u8>>,
     endpoint: &Endpoint,
-) -> Result<(&'static str, Option<ClientCapabilities>), Refusal> {
+) -> Result<(&'static str, Option<Session>), Refusal> {
     let session = presented_session(req, endpoint)?;
-    let (negotiated, flags) = match &session {
-        Some(s) => match s.label.split_once('~') {
-            Some((version, flags)) => (Some(version), Some(flags)),
-            None => (Some(s.label.as_str()), None),
-        },
-        None => (None, None),
-    };
+    let negotiated = session
+        .as_ref()
+        .map(|s| s.label.split('~').next().unwrap_or_default());
     let header = header_str(req, MCP_PROTOCOL_VERSION).and_then(|v| version::supported(v.trim()));
     let version = header
         .or_else(|| negotiated.and_then(version::supported))
         .unwrap_or(version::ASSUMED_WITHOUT_HEADER);
-    let capabilities = flags
-        .filter(|f| !f.is_empty())
-        .map(ClientCapabilities::from_flags);
-    Ok((version, capabilities))
+    Ok((version, session))
+}
+
+/// What a session's client declared it can answer (its id's label after `~`).
+fn session_capabilities(session: &Session) -> Option<ClientCapabilities> {
+    let (_, flags) = session.label.split_once('~')?;
+    (!flags.is_empty()).then(|| ClientCapabilities::from_flags(flags))
+}
+
+/// GET with `Last-Event-ID`: the call a priming event let go runs again, and its result
+/// is the event this stream carries (`resume.rs`).
+fn resume_stream(
+    req: &Request<Vec<u8>>,
+    endpoint: &Endpoint,
+    reply: &mut Reply,
+) -> Result<Served, Refusal> {
+    presented_session(req, endpoint)?;
+    let unknown = || {
+        let reason = "Bad Request: Last-Event-ID names no stream of this server (unknown, forged or expired)";
+        Refusal::new(StatusCode::BAD_REQUEST, reason)
+    };
+    let event_id = header_str(req, LAST_EVENT_ID).ok_or_else(unknown)?;
+    let signer = endpoint.server.states.get().ok_or_else(unknown)?;
+    let request = ResumePoint::open(signer, endpoint.server.principal, event_id.trim())
+        .ok_or_else(unknown)?;
+    let trace = Trace {
+        method: Some(request.method.clone()),
+        tool: None,
+    };
+    let output = endpoint.server.handle(request, &Era::legacy(), reply);
+    reply.start_stream();
+    reply.conn.write(&sse::message(&jsonrpc::to_bytes(&output)));
+    reply.conn.finish();
+    Ok(Served::Answered(trace))
 }
 
 /// The session a request presents in `Mcp-Session-Id`: `Ok(None)` without one, 404
@@ -320,77 +360,7 @@ fn check_headers(req: &Request<Vec<u8>>, config: &Config) -> Result<(), Refusal>
     check_json_body(req, config)
 }
 
-/// The reply under construction: JSON until a notification arrives, SSE after.
-struct Reply<'c> {
-    conn: &'c mut dyn ClientConnection,
-    cors: Option<&'c str>,
-    /// A session id issued by this request (initialize).
-    session: Option<HeaderValue>,
-    streaming: bool,
-}
-
-impl Reply<'_> {
-    fn common_headers(&self, headers: &mut header::HeaderMap) {
-        if let Some(origin) = self.cors {
-            origin::cors_headers(headers, origin);
-        }
-        if let Some(session) = &self.session {
-            headers.insert(MCP_SESSION_ID, session.clone());
-        }
-    }
-
-    fn send(&mut self, mut response: Response<Vec<u8>>) {
-        self.common_headers(response.headers_mut());
-        self.conn.respond(response);
-    }
-
-    fn accepted(&mut self) {
-        let mut response = Response::new(Vec::new());
-        *response.status_mut() = StatusCode::ACCEPTED;
-        self.send(response);
-    }
-
-    /// Sends the responses: as events on the open stream, or as one JSON body with
-    /// `status`.
-    fn finish(&mut self, outputs: Vec<Vec<u8>>, batch: bool, status: StatusCode) {
-        if self.streaming {
-            for output in outputs {
-                self.conn.write(&sse::message(&output));
-            }
-            return self.conn.finish();
-        }
-        let body = if batch {
-            let mut body = b"[".to_vec();
-            body.extend_from_slice(&outputs.join(&b','));
-            body.push(b']');
-            body
-        } else {
-            outputs.concat()
-        };
-        self.send(json_response(status, body));
-    }
-}
-
-impl Notifier for Reply<'_> {
-    fn notify(&mut self, notification: Value) {
-        if !self.streaming {
-            let mut head = Response::new(());
-            let headers = head.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM));
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            headers.insert(X_ACCEL_BUFFERING, HeaderValue::from_static("no"));
-            self.common_headers(headers);
-            self.conn.start_stream(head);
-            self.streaming = true;
-        }
-        self.conn
-            .write(&sse::message(&jsonrpc::to_bytes(&notification)));
-    }
-
-    fn cancelled(&self) -> bool {
-        self.conn.closed()
-    }
-}
+mod reply;
 
 #[cfg(test)]
 mod tests;

@@ -147,3 +147,53 @@ fn forged_or_foreign_answers_are_refused_and_publish_nothing() {
     assert_eq!(status(&conn), 400);
     assert!(published.is_empty());
 }
+
+#[test]
+fn a_call_that_lets_its_connection_go_is_resumed_with_last_event_id() {
+    let call = call_tool(3, json!({ "name": "test_reconnection" }));
+    let (conn, _, _) = self::call(&[], &call);
+    assert!(conn.streamed && conn.finished);
+    let body = text(&conn);
+    assert!(
+        body.starts_with("id: e1.") && body.ends_with("\nretry: 500\ndata: \n\n"),
+        "{body}"
+    );
+    let event_id = body
+        .strip_prefix("id: ")
+        .unwrap()
+        .split('\n')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let session = sessions().issue(Kind::StreamableHttp, "2025-11-25~es");
+    let get = |last: &str| {
+        let req = request(
+            Method::GET,
+            &[("mcp-session-id", &session), ("last-event-id", last)],
+            "",
+        );
+        let loads = std::cell::Cell::new(0);
+        serve_full(
+            &config(),
+            &req,
+            Some(&sessions()),
+            &loads,
+            Recorded::default(),
+        )
+        .0
+    };
+    let resumed = get(&event_id);
+    assert_eq!(status(&resumed), 200);
+    assert_eq!(header(&resumed, "content-type"), Some("text/event-stream"));
+    let events = text(&resumed);
+    assert!(
+        events.contains(r#""id":3"#) && events.contains("Reconnection test completed"),
+        "{events}"
+    );
+    assert_eq!(status(&get(&format!("{event_id}x"))), 400);
+    assert_eq!(status(&get("e1.forged.x")), 400);
+    // Without a session there is nothing to resume: the result comes at once, as JSON.
+    let plain = send(&[], &call);
+    assert!(!plain.streamed && text(&plain).contains("Reconnection test completed"));
+}
