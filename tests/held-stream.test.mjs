@@ -13,7 +13,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { ROOT, startStack } from './lib/stack.mjs';
+import { ROOT, post, startStack } from './lib/stack.mjs';
+import { openSse, sseEvent } from './lib/sse.mjs';
 
 const SHOP = '4kq2mVxR8TnWb6LpZ3dHsA';
 
@@ -87,8 +88,11 @@ test('mcp-remote --transport sse-only: the same tools, answered through the lega
 test('a call that lets its connection go is resumed by the v1 client with Last-Event-ID', async () => {
   const result = await client.callTool({ name: 'test_reconnection', arguments: {} });
   assert.match(result.content[0].text, /^Reconnection test completed successfully/);
-  const log = stack.logs.join('');
-  assert.match(log, /"http_method":"GET","path":"\/mcp","mcp_method":"tools\/call"/);
+  // The GET that resumed it: its log line is written after its response, so wait for it.
+  await stack.waitForLog(
+    (logs) => logs.some((l) => /"http_method":"GET","path":"\/mcp","mcp_method":"tools\/call"/.test(l)),
+    { what: 'the log line of the GET with Last-Event-ID' },
+  );
   console.log(`resumed: ${JSON.stringify(result.content[0].text.slice(0, 40))}`);
 });
 
@@ -116,6 +120,14 @@ test('a forged continuation is refused and nothing is published', async () => {
     assert.equal(res.status, 400, id);
     assert.match((await res.json()).error.message, /answers no request of this server/);
   }
+  // The same on a legacy SSE session's POST /messages.
+  const stream = await openSse(stack.sse);
+  const endpoint = sseEvent(await stream.next((b) => b.includes('event: endpoint'))).data;
+  const forged = { jsonrpc: '2.0', id: 'k1.e30.AAAA', result: { action: 'accept', content: {} } };
+  const res = await post(new URL(endpoint, stack.base).toString(), forged);
+  stream.close();
+  assert.equal(res.status, 400);
+  assert.match(res.json.error.message, /answers no request of this server/);
   assert.equal(await publishes(), before);
-  console.log(`forged: 3 x HTTP 400, publishes before ${before}, after ${await publishes()}`);
+  console.log(`forged: 3 x HTTP 400 on /mcp, 1 x HTTP 400 on /messages, publishes before ${before}, after ${await publishes()}`);
 });

@@ -114,8 +114,8 @@ test('2026-07-28 streams say X-Accel-Buffering: no, and removed methods are 404'
   assert.equal((await ping.json()).error.code, -32601);
 });
 
-// bench_progress with pauses (10 x 200 ms) leaves the service two seconds in which to see
-// the closed stream, on however loaded a machine.
+// bench_progress with pauses (10 x 1 s) leaves the service ten seconds in which to see the
+// closed stream, on however loaded a machine.
 test('a client that closes the response stream cancels its request (the service sees the closed stream)', async () => {
   const controller = new AbortController();
   const res = await fetch(stack.mcp, {
@@ -127,7 +127,7 @@ test('a client that closes the response stream cancels its request (the service 
     },
     body: JSON.stringify({ jsonrpc: '2.0', id: 'cancel-me', method: 'tools/call', params: {
       name: 'bench_progress',
-      arguments: { steps: 10, pause_ms: 200 },
+      arguments: { steps: 10, pause_ms: 1000 },
       _meta: {
         progressToken: 'c',
         'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -143,8 +143,9 @@ test('a client that closes the response stream cancels its request (the service 
     (logs) => logs.find((l) => l.includes('"tool":"bench_progress"') && l.includes('request cancelled')),
     { what: 'the log line of the cancelled request' },
   );
-  // It stopped at the first write after the close: far short of its 2 s of work.
+  // It stopped at a write after the close, far short of its 10 s of work (it writes once
+  // a second: the margin is for a loaded machine, not a timing claim).
   const { duration_ms: ms } = JSON.parse(line.slice(line.indexOf('{')));
-  assert.ok(ms < 2000, `ran ${ms} ms`);
+  assert.ok(ms < 9000, `ran ${ms} ms`);
   console.log(`cancelled: ${line.trim()}`);
 });

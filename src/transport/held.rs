@@ -156,14 +156,19 @@ pub fn is_continuation(response: &ClientResponse) -> bool {
 }
 
 /// The question a tool asked, as the server->client request to send next, with the
-/// continuation that resumes it. One question at a time: the tool asks again for what it
-/// still needs, with the answers so far.
+/// continuation that resumes it. One question at a time: the first the client has not
+/// answered yet (or, when it answered them all and the tool still asks, the first again);
+/// the tool is called with the answers so far and asks for what it still needs.
 pub fn question(
     asked: &InputRequired,
     signer: &StateSigner,
     mut next: Continuation,
 ) -> Option<Vec<u8>> {
-    let (key, request) = asked.requests.first()?;
+    let unanswered = asked
+        .requests
+        .iter()
+        .find(|(k, _)| !next.answers.contains_key(k));
+    let (key, request) = unanswered.or_else(|| asked.requests.first())?;
     next.key = key.clone();
     next.needs = request.capability().map(flag).unwrap_or_default();
     next.state = asked.state.clone();

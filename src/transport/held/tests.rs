@@ -70,3 +70,25 @@ fn an_answer_goes_in_and_an_error_drops_the_capability_asked_for() {
     let caps = reach.capabilities.unwrap();
     assert!(caps.has(Capability::Elicitation) && !caps.has(Capability::Sampling));
 }
+
+#[test]
+fn several_questions_go_one_at_a_time_skipping_those_answered() {
+    let asked = InputRequired::ask("name", InputRequest::roots())
+        .and("model", InputRequest::sample("hi", 5));
+    let mut answered = continuation();
+    answered
+        .answers
+        .insert("name".into(), json!({ "roots": [] }));
+    let event = question(&asked, &signer(1_000), answered).unwrap();
+    let message: Value = serde_json::from_slice(&event).unwrap();
+    assert_eq!(message["method"], "sampling/createMessage");
+    let opened = Continuation::open(&signer(1_000), "alice", message["id"].as_str().unwrap());
+    assert_eq!(opened.unwrap().key, "model");
+    // All answered and still asked: the first again.
+    let mut all = continuation();
+    all.answers.insert("name".into(), json!(1));
+    all.answers.insert("model".into(), json!(2));
+    let event = question(&asked, &signer(1_000), all).unwrap();
+    let message: Value = serde_json::from_slice(&event).unwrap();
+    assert_eq!(message["method"], "roots/list");
+}
