@@ -98,7 +98,7 @@ fn serve(
     //    the request to Fanout, which holds the client's stream and calls back.
     let mut publisher = FanoutApi {
         upstream: &backends,
-        service_id: edge::fanout::service_id(),
+        service_id: edge::fanout::service_id,
     };
     let trace = match route {
         Route::LegacySse => {

@@ -64,7 +64,8 @@ impl Publisher for Vec<Vec<u8>> {
 /// catalog's, so the tools' token needs no rights here and publishing none elsewhere.
 pub struct FanoutApi<'u> {
     pub upstream: &'u dyn Upstream,
-    pub service_id: String,
+    /// This service's id, read when a publish is made (most requests make none).
+    pub service_id: fn() -> String,
 }
 
 impl Publisher for FanoutApi<'_> {
@@ -81,7 +82,7 @@ impl Publisher for FanoutApi<'_> {
         let request = UpstreamRequest {
             backend: FASTLY_API.to_string(),
             method: Method::POST,
-            path_and_query: format!("/service/{}/publish/", self.service_id),
+            path_and_query: format!("/service/{}/publish/", (self.service_id)()),
             headers: vec![
                 (FASTLY_KEY, key),
                 (CONTENT_TYPE, HeaderValue::from_static("application/json")),

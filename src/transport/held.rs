@@ -23,7 +23,7 @@ use crate::fanout::publish::{stream_body, stream_body_then_close, Publisher};
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE};
 use crate::jsonrpc::{self, ClientResponse, Error, ErrorCode, Output, Request, RequestId};
 use crate::mcp::input::{Answers, InputRequired};
-use crate::mcp::model::meta::{Capability, ClientCapabilities};
+use crate::mcp::model::meta::ClientCapabilities;
 use crate::mcp::model::tool::CallToolResult;
 use crate::mcp::request_state::{StateSigner, LIFETIME_SECONDS};
 use crate::mcp::server::{Era, Reach, Server};
@@ -170,7 +170,10 @@ pub fn question(
         .find(|(k, _)| !next.answers.contains_key(k));
     let (key, request) = unanswered.or_else(|| asked.requests.first())?;
     next.key = key.clone();
-    next.needs = request.capability().map(flag).unwrap_or_default();
+    next.needs = request
+        .capability()
+        .map(|c| c.flag().to_string())
+        .unwrap_or_default();
     next.state = asked.state.clone();
     next.expires = signer.now().saturating_add(LIFETIME_SECONDS);
     let message = json!({
@@ -180,11 +183,6 @@ pub fn question(
         "params": request.params,
     });
     Some(jsonrpc::to_bytes(&message))
-}
-
-fn flag(capability: Capability) -> String {
-    let declared = Map::from_iter([(capability.key().to_owned(), json!({}))]);
-    ClientCapabilities::declared(declared).flags()
 }
 
 /// The answer to Fanout's callback: hold the client's response stream on `channel`, the

@@ -179,7 +179,10 @@ fn post_message(
         }
     }
     let declared = declared_capabilities(&incoming).filter(|f| !f.is_empty());
-    let call_params = tools_call_params(&incoming);
+    // Only a session whose client can answer may hold a call: only then keep its params.
+    let call_params = (!flags.is_empty())
+        .then(|| tools_call_params(&incoming))
+        .flatten();
     let reach = Reach {
         capabilities: (!flags.is_empty()).then(|| ClientCapabilities::from_flags(flags)),
         ..Reach::default()

@@ -147,7 +147,11 @@ fn post<'c>(
     };
     let modern = matches!(era, Era::Modern(_));
     let declared = declared_capabilities(&incoming);
-    let call_params = tools_call_params(&incoming);
+    // Only a session's call can be held or resumed: only then keep its params.
+    let call_params = session
+        .is_some()
+        .then(|| tools_call_params(&incoming))
+        .flatten();
     // A tools/call in a session may let its connection go (`resume.rs`): Streamable HTTP
     // clients resume with Last-Event-ID since 2025-03-26.
     if let (Era::Legacy(_), Some(_), Some(params), Incoming::Single(Message::Request(call))) =

@@ -31,6 +31,14 @@ impl Capability {
         }
     }
 
+    /// Its letter in `ClientCapabilities::flags`.
+    pub fn flag(self) -> char {
+        FLAGS
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or('?', |(flag, _)| *flag)
+    }
+
     /// The server->client request that needs it.
     pub fn of_method(method: &str) -> Option<Capability> {
         match method {

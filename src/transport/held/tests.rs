@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::mcp::input::InputRequest;
+use crate::mcp::model::meta::Capability;
 
 fn signer(now: u64) -> StateSigner {
     StateSigner::new(b"0123456789abcdef".to_vec(), now).unwrap()

@@ -5,12 +5,21 @@
 use super::*;
 use jwt_simple::prelude::{Claims, Duration, HS256Key, MACLike};
 
-/// A request presenting a session whose client declared elicitation and sampling.
+/// A POST presenting a session whose client declared elicitation and sampling.
 fn call(extra: &[(&str, &str)], body: &str) -> (Recorded, Served, Vec<Vec<u8>>) {
+    in_session(Method::POST, extra, body)
+}
+
+/// A request of `method` in that session.
+fn in_session(
+    method: Method,
+    extra: &[(&str, &str)],
+    body: &str,
+) -> (Recorded, Served, Vec<Vec<u8>>) {
     let id = sessions().issue(Kind::StreamableHttp, "2025-11-25~es");
     let mut headers = vec![("mcp-session-id", id.as_str())];
     headers.extend_from_slice(extra);
-    let req = request(Method::POST, &headers, body);
+    let req = request(method, &headers, body);
     let loads = std::cell::Cell::new(0);
     serve_full(
         &config(),
@@ -166,23 +175,7 @@ fn a_call_that_lets_its_connection_go_is_resumed_with_last_event_id() {
         .unwrap()
         .to_owned();
 
-    let session = sessions().issue(Kind::StreamableHttp, "2025-11-25~es");
-    let get = |last: &str| {
-        let req = request(
-            Method::GET,
-            &[("mcp-session-id", &session), ("last-event-id", last)],
-            "",
-        );
-        let loads = std::cell::Cell::new(0);
-        serve_full(
-            &config(),
-            &req,
-            Some(&sessions()),
-            &loads,
-            Recorded::default(),
-        )
-        .0
-    };
+    let get = |last: &str| in_session(Method::GET, &[("last-event-id", last)], "").0;
     let resumed = get(&event_id);
     assert_eq!(status(&resumed), 200);
     assert_eq!(header(&resumed, "content-type"), Some("text/event-stream"));
