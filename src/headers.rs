@@ -22,5 +22,9 @@ pub const GRIP_SIG: HeaderName = HeaderName::from_static("grip-sig");
 pub const GRIP_HOLD: HeaderName = HeaderName::from_static("grip-hold");
 pub const GRIP_CHANNEL: HeaderName = HeaderName::from_static("grip-channel");
 pub const GRIP_KEEP_ALIVE: HeaderName = HeaderName::from_static("grip-keep-alive");
+/// Where Fanout fetches what a held stream missed (`rel=next`), and the last event id
+/// it has, which it sends when it does.
+pub const GRIP_LINK: HeaderName = HeaderName::from_static("grip-link");
+pub const GRIP_LAST: HeaderName = HeaderName::from_static("grip-last");
 /// The Fastly API's token header.
 pub const FASTLY_KEY: HeaderName = HeaderName::from_static("fastly-key");

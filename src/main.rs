@@ -44,6 +44,11 @@ fn serve(
     // (Fanout's settings only where Fanout is involved: the legacy routes and callbacks.)
     let via_fanout = request.header(mcp_edge::headers::GRIP_SIG).is_some();
     let config = edge::config::load(route.is_legacy() || via_fanout, log);
+    if route == Route::HeldStream {
+        // Fanout fetching what a held call's stream missed: proven by its Grip-Sig.
+        edge::streams::next(&request, &config, client);
+        return (None, Trace::default());
+    }
     let http_sets = catalog::http_sets(&config);
 
     // 2. Host and Origin first on every MCP route (403 whatever the credentials), CORS
@@ -100,6 +105,7 @@ fn serve(
         upstream: &backends,
         service_id: edge::fanout::service_id,
     };
+    let streams = edge::streams::KvStreams::default();
     let trace = match route {
         Route::LegacySse => {
             let grip = edge::fanout::grip_verifier(&config);
@@ -116,6 +122,7 @@ fn serve(
             let mut fanout = Fanout {
                 grip: &grip,
                 publisher: &mut publisher,
+                store: &streams,
             };
             match streamable_http::serve(&request.head, &endpoint, &mut fanout, client) {
                 Served::Answered(trace) => trace,

@@ -14,6 +14,9 @@ pub enum Route {
     /// RFC 9728 protected resource metadata of one endpoint: the root form for `/`, the
     /// path-inserted forms for `/mcp` and `/sse`.
     ResourceMetadata(ResourcePath),
+    /// Where Fanout fetches what a held call's stream missed (`/held/<channel>`): Fanout
+    /// only, never a client (`transport::held_stream`).
+    HeldStream,
     NotFound,
 }
 
@@ -37,7 +40,7 @@ impl Route {
         match self {
             Route::StreamableHttp(path) | Route::ResourceMetadata(path) => path,
             Route::LegacySse | Route::LegacyMessages => ResourcePath::Sse,
-            Route::NotFound => ResourcePath::Root,
+            Route::HeldStream | Route::NotFound => ResourcePath::Root,
         }
     }
 }
@@ -51,6 +54,7 @@ pub fn route(path: &str) -> Route {
         "/.well-known/oauth-protected-resource" => Route::ResourceMetadata(ResourcePath::Root),
         "/.well-known/oauth-protected-resource/mcp" => Route::ResourceMetadata(ResourcePath::Mcp),
         "/.well-known/oauth-protected-resource/sse" => Route::ResourceMetadata(ResourcePath::Sse),
+        p if p.starts_with(crate::transport::held_stream::NEXT_PATH) => Route::HeldStream,
         _ => Route::NotFound,
     }
 }
@@ -67,6 +71,8 @@ mod tests {
         assert_eq!(route("/mcpx"), Route::NotFound);
         assert_eq!(route("/sse"), Route::LegacySse);
         assert_eq!(route("/messages"), Route::LegacyMessages);
+        assert_eq!(route("/held/mcp-call-0a"), Route::HeldStream);
+        assert_eq!(route("/held"), Route::NotFound);
         assert_eq!(
             route("/.well-known/oauth-protected-resource/mcp"),
             Route::ResourceMetadata(ResourcePath::Mcp)

@@ -131,3 +131,52 @@ test('a forged continuation is refused and nothing is published', async () => {
   assert.equal(await publishes(), before);
   console.log(`forged: 3 x HTTP 400 on /mcp, 1 x HTTP 400 on /messages, publishes before ${before}, after ${await publishes()}`);
 });
+
+test('an answer published before Fanout subscribed the held stream still brings the result', async () => {
+  // The first publish to a call's channel goes nowhere, as when POST #2 reaches Fanout
+  // before the stream it answers was subscribed (the api double's "not subscribed yet").
+  const knob = await fetch(`${stack.apiDouble}/__double/unsubscribed`, {
+    method: 'POST', body: JSON.stringify({ channelPrefix: 'mcp-call-', count: 1 }),
+  });
+  assert.equal(knob.status, 200);
+  const started = Date.now();
+  const elicited = await client.callTool({ name: 'test_elicitation', arguments: { message: 'Late?' } });
+  const elapsed = Date.now() - started;
+  assert.equal(elicited.content[0].text, 'User response: action=accept, content={"response":"from the handler"}');
+  assert.equal(asked.at(-1).message, 'Late?');
+  const dropped = stack.logs.filter((l) => l.includes('delivered=none(not-subscribed-yet)'));
+  assert.equal(dropped.length, 1, 'exactly one publish was lost');
+  // Fanout fetched the kept result from the next link, whose log line follows its response.
+  await stack.waitForLog(
+    (logs) => logs.some((l) => /"http_method":"GET","path":"\/held\/mcp-call-[0-9a-f]+","mcp_method":null,"tool":null,"status":200/.test(l)),
+    { what: 'the log line of Fanout fetching the held stream\'s next link' },
+  );
+  console.log(`late subscription: publish lost (${dropped.length}), result fetched from the next link after ${elapsed} ms: ${JSON.stringify(elicited.content[0].text)}`);
+});
+
+test('a held stream that broke before the answer resumes through Fanout with Last-Event-ID', async () => {
+  const headers = {
+    'content-type': 'application/json', accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2025-11-25', 'mcp-session-id': transport.sessionId,
+  };
+  const call = { jsonrpc: '2.0', id: 'broken-1', method: 'tools/call', params: { name: 'test_elicitation', arguments: { message: 'Still there?' } } };
+  const first = await openSse(stack.mcp, { method: 'POST', headers, body: JSON.stringify(call) });
+  const question = sseEvent(await first.next((b) => b.includes('elicitation/create')));
+  first.close();
+  assert.match(question.id, /^h1\./);
+  const asked = JSON.parse(question.data);
+  // The client answers while it has no stream: the publish reaches no subscriber.
+  const answer = { jsonrpc: '2.0', id: asked.id, result: { action: 'accept', content: { response: 'back again' } } };
+  const posted = await fetch(stack.mcp, { method: 'POST', headers, body: JSON.stringify(answer) });
+  assert.equal(posted.status, 202);
+  // It reconnects from the question's event id, at any instance, and gets the result.
+  const resumed = await openSse(stack.mcp, { headers: { ...headers, 'last-event-id': question.id } });
+  assert.equal(resumed.response.status, 200);
+  const result = JSON.parse(sseEvent(await resumed.next((b) => b.includes('"broken-1"'))).data);
+  resumed.close();
+  assert.equal(result.result.content[0].text, 'User response: action=accept, content={"response":"back again"}');
+  // A forged event id is refused.
+  const forged = await fetch(stack.mcp, { headers: { ...headers, 'last-event-id': `${question.id}x` } });
+  assert.equal(forged.status, 400);
+  console.log(`resumed through Fanout: ${JSON.stringify(result.result.content[0].text)}; forged Last-Event-ID HTTP ${forged.status}`);
+});

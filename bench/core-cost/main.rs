@@ -102,6 +102,7 @@ fn main() {
             let mut fanout = Fanout {
                 grip: &grip,
                 publisher: &mut published,
+                store: &mcp_edge::transport::held_stream::NoStore,
             };
             streamable_http::serve(black_box(req), &endpoint, &mut fanout, &mut conn);
             black_box(conn.body.len());

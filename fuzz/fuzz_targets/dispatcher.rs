@@ -313,9 +313,11 @@ fuzz_target!(|data: &[u8]| {
         let mut conn = Recorded::default();
         let grip = Lazy::new(|| None);
         let mut published: Vec<Vec<u8>> = Vec::new();
+        let kept = std::cell::RefCell::new(std::collections::HashMap::new());
         let mut fanout = Fanout {
             grip: &grip,
             publisher: &mut published,
+            store: &kept,
         };
         streamable_http::serve(&req, &endpoint, &mut fanout, &mut conn);
         if representable {

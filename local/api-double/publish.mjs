@@ -6,11 +6,19 @@
 // and content type come back to the caller (200 "Published" on success, even when no
 // one is subscribed).
 //
+// Test endpoint (no token): POST /__double/unsubscribed {"channelPrefix":"mcp-call-","count":1}
+// makes the next `count` publishes whose items all go to channels starting with the prefix
+// behave as Fanout does for a channel nobody holds a stream on yet: 200 "Published",
+// nothing delivered (they are not forwarded to Pushpin; the request log notes
+// `delivered=none(not-subscribed-yet)`). It stands in for a publish that reaches Fanout
+// before the stream it is meant for was subscribed (src/transport/held_stream.rs).
+//
 // Sizes are logged, not enforced: Fanout's ~64 KB per-message limit is the service's
 // job (Pushpin 1.36 accepts larger messages, so a local run would not catch it).
 import { request } from 'node:http';
 import { checkToken } from './auth.mjs';
 import { readBody, sendJson } from './http.mjs';
+import { readJson } from './control-util.mjs';
 
 /**
  * POSTs to Pushpin's publish endpoint with node:http (not fetch: undici's fetch costs
@@ -76,8 +84,33 @@ function issuedPublishTokens(ctx) {
     .map((t) => t.access_token);
 }
 
+/** Whether every item of a publish body goes to a channel starting with `prefix`. */
+function allOnChannels(buffer, prefix) {
+  try {
+    const items = JSON.parse(buffer.toString('utf8'))?.items;
+    return Array.isArray(items) && items.length > 0 && items.every((item) => String(item?.channel).startsWith(prefix));
+  } catch {
+    return false;
+  }
+}
+
 export function routes(ctx) {
+  const unsubscribed = { prefix: null, count: 0 };
   return [
+    {
+      method: 'POST',
+      pattern: /^\/__double\/unsubscribed$/,
+      auth: false,
+      async handler({ req, res, info }) {
+        const body = await readJson(req);
+        if (typeof body?.channelPrefix !== 'string' || !Number.isInteger(body?.count) || body.count < 0) {
+          info.resBytes = sendJson(res, 400, { msg: 'expected {"channelPrefix": string, "count": integer >= 0}' });
+          return;
+        }
+        Object.assign(unsubscribed, { prefix: body.channelPrefix, count: body.count });
+        info.resBytes = sendJson(res, 200, unsubscribed);
+      },
+    },
     {
       method: 'POST',
       pattern: /^\/service\/(?<serviceId>[^/]+)\/publish\/$/,
@@ -96,6 +129,15 @@ export function routes(ctx) {
           return;
         }
         info.notes.push(...describeItems(body));
+        if (unsubscribed.count > 0 && allOnChannels(body, unsubscribed.prefix)) {
+          unsubscribed.count -= 1;
+          info.notes.push('delivered=none(not-subscribed-yet)');
+          const text = Buffer.from('Published\n');
+          res.writeHead(200, { 'content-type': 'text/plain', 'content-length': text.length });
+          res.end(text);
+          info.resBytes = text.length;
+          return;
+        }
         if (!ctx.publishUrl) {
           info.resBytes = sendJson(res, 503, { msg: 'Service Unavailable', detail: 'local api double: no Pushpin publish URL configured' });
           return;

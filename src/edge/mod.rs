@@ -11,6 +11,7 @@ pub mod rate_limit;
 pub mod request;
 pub mod secrets;
 pub mod sessions;
+pub mod streams;
 pub mod upstream;
 
 #[cfg(test)]

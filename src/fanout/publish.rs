@@ -112,20 +112,31 @@ impl Publisher for FanoutApi<'_> {
 /// `MAX_PUBLISH_BODY` (the stream must then not be sent in several requests: see the
 /// module doc).
 pub fn stream_body(channel: &str, stream: &str) -> Option<Vec<u8>> {
-    publish_body(channel, stream, false)
+    publish_body(channel, stream, false, None)
 }
 
 /// `stream_body`, then an item that closes the streams held on `channel`: the end of a
 /// reply whose stream belongs to one request.
 pub fn stream_body_then_close(channel: &str, stream: &str) -> Option<Vec<u8>> {
-    publish_body(channel, stream, true)
+    publish_body(channel, stream, true, None)
 }
 
-fn publish_body(channel: &str, stream: &str, close: bool) -> Option<Vec<u8>> {
+/// `stream_body` (then a close when `close`) as event group `group` of a sequenced
+/// stream: its items are chained by GRIP `id`/`prev-id`, the first following group
+/// `group - 1` and the last one's id being `group` itself (the parts before it
+/// `group.1`, `group.2`, ...). A stream held with `prev-id` (`held_stream.rs`) then
+/// takes the group only right after the one before it, and fetches what it missed.
+pub fn sequenced_body(channel: &str, stream: &str, close: bool, group: u64) -> Option<Vec<u8>> {
+    publish_body(channel, stream, close, Some(group))
+}
+
+fn publish_body(channel: &str, stream: &str, close: bool, group: Option<u64>) -> Option<Vec<u8>> {
     let mut items: Vec<Item> = chunks(stream, MAX_ITEM_ESCAPED)
         .into_iter()
         .map(|content| Item {
             channel,
+            id: None,
+            prev_id: None,
             formats: Formats {
                 http_stream: HttpStream {
                     content: Some(content),
@@ -141,8 +152,23 @@ fn publish_body(channel: &str, stream: &str, close: bool) -> Option<Vec<u8>> {
         };
         items.push(Item {
             channel,
+            id: None,
+            prev_id: None,
             formats: Formats { http_stream },
         });
+    }
+    if let Some(group) = group {
+        let last = items.len();
+        let mut prev = group.saturating_sub(1).to_string();
+        for (part, item) in items.iter_mut().enumerate() {
+            let id = if part + 1 == last {
+                group.to_string()
+            } else {
+                format!("{group}.{}", part + 1)
+            };
+            item.prev_id = Some(std::mem::replace(&mut prev, id.clone()));
+            item.id = Some(id);
+        }
     }
     let body = serde_json::to_vec(&PublishBody { items }).ok()?;
     (body.len() <= MAX_PUBLISH_BODY).then_some(body)
@@ -157,6 +183,10 @@ struct PublishBody<'a> {
 #[derive(Serialize)]
 struct Item<'a> {
     channel: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(rename = "prev-id", skip_serializing_if = "Option::is_none")]
+    prev_id: Option<String>,
     formats: Formats<'a>,
 }
 
@@ -291,5 +321,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_sequenced_group_chains_its_items_after_the_group_before() {
+        let stream = format!("event: message\ndata: {}\n\n", "x".repeat(130 * 1024));
+        let body: Value =
+            serde_json::from_slice(&sequenced_body("c", &stream, true, 4).unwrap()).unwrap();
+        let ids: Vec<(String, String)> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["prev-id"].as_str().unwrap().into(),
+                    i["id"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        let pairs = [("3", "4.1"), ("4.1", "4.2"), ("4.2", "4.3"), ("4.3", "4")];
+        let expected: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(p, i)| (p.to_string(), i.to_string()))
+            .collect();
+        assert_eq!(ids, expected);
+        assert_eq!(
+            body["items"][3]["formats"]["http-stream"]["action"],
+            "close"
+        );
+        // Unsequenced bodies carry no ids.
+        let plain: Value = serde_json::from_slice(&stream_body("c", "x").unwrap()).unwrap();
+        assert!(plain["items"][0].get("id").is_none());
     }
 }

@@ -17,10 +17,15 @@
 //!    expired or foreign continuation is 400 and nothing is published. An error answer
 //!    (the client could not or would not answer) still finishes the tool: it runs again
 //!    without that capability.
+//!
+//! What follows the first question travels in numbered groups that are also kept, so a
+//! publish that reaches Fanout before its subscription is fetched, not lost
+//! (`held_stream.rs`).
 
 use super::envelope::Refusal;
-use crate::fanout::publish::{stream_body, stream_body_then_close, Publisher};
-use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE};
+use super::held_stream::{self, Group, StreamPoint, StreamStore};
+use super::sse;
+use crate::fanout::publish::{stream_body, Publisher};
 use crate::jsonrpc::{self, ClientResponse, Error, ErrorCode, Output, Request, RequestId};
 use crate::mcp::input::{Answers, InputRequired};
 use crate::mcp::model::meta::ClientCapabilities;
@@ -28,8 +33,7 @@ use crate::mcp::model::tool::CallToolResult;
 use crate::mcp::request_state::{StateSigner, LIFETIME_SECONDS};
 use crate::mcp::server::{Era, Reach, Server};
 use crate::transport::exchange::Trace;
-use http::header::{self, HeaderValue};
-use http::{Response, StatusCode};
+use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
@@ -68,6 +72,10 @@ pub struct Continuation {
     /// HTTP), or goes on (a legacy SSE session's stream).
     #[serde(rename = "x")]
     pub ends: bool,
+    /// The event group the question went out in, on a stream that ends (`held_stream`);
+    /// 0 on a session's stream, which is not sequenced.
+    #[serde(rename = "n", default)]
+    pub group: u64,
     /// The caller (`Principal::id`) and the expiry (seconds since the epoch).
     #[serde(rename = "u")]
     pub principal: String,
@@ -97,8 +105,20 @@ impl Continuation {
             answers: Map::new(),
             state: None,
             ends,
+            group: u64::from(ends),
             principal: principal.to_owned(),
             expires: 0,
+        }
+    }
+
+    /// Where the client can resume the stream this question went out on.
+    pub fn point(&self) -> StreamPoint {
+        StreamPoint {
+            channel: self.channel.clone(),
+            group: self.group,
+            id: self.id.clone(),
+            expires: self.expires,
+            principal: self.principal.clone(),
         }
     }
 
@@ -144,10 +164,12 @@ impl Continuation {
 }
 
 /// What lets a Streamable HTTP request use a held stream: the verifier of Fanout's
-/// callbacks (loaded when one comes) and the publisher of what follows.
+/// callbacks (loaded when one comes), the publisher of what follows and the store
+/// that keeps it.
 pub struct Fanout<'a> {
     pub grip: &'a crate::lazy::Lazy<'a, crate::fanout::grip_sig::GripVerifier>,
     pub publisher: &'a mut dyn Publisher,
+    pub store: &'a dyn StreamStore,
 }
 
 /// Whether a client response answers one of this server's questions.
@@ -155,15 +177,15 @@ pub fn is_continuation(response: &ClientResponse) -> bool {
     matches!(&response.id, Some(RequestId::Str(id)) if id.starts_with(PREFIX))
 }
 
-/// The question a tool asked, as the server->client request to send next, with the
-/// continuation that resumes it. One question at a time: the first the client has not
+/// The question a tool asked, as the server->client request to send next, and the
+/// continuation that resumes it (signed into the request's id). One question at a time: the first the client has not
 /// answered yet (or, when it answered them all and the tool still asks, the first again);
 /// the tool is called with the answers so far and asks for what it still needs.
 pub fn question(
     asked: &InputRequired,
     signer: &StateSigner,
     mut next: Continuation,
-) -> Option<Vec<u8>> {
+) -> Option<(Vec<u8>, Continuation)> {
     let unanswered = asked
         .requests
         .iter()
@@ -182,45 +204,21 @@ pub fn question(
         "method": request.method,
         "params": request.params,
     });
-    Some(jsonrpc::to_bytes(&message))
+    Some((jsonrpc::to_bytes(&message), next))
 }
 
-/// The answer to Fanout's callback: hold the client's response stream on `channel`, the
-/// first event on it being `event`.
-pub fn hold(channel: &str, event: &[u8], keepalive_seconds: u64) -> Response<Vec<u8>> {
-    let mut response = Response::new(super::sse::message(event));
-    let headers = response.headers_mut();
-    let pairs = [
-        (header::CONTENT_TYPE, "text/event-stream".to_string()),
-        (header::CACHE_CONTROL, "no-cache".to_string()),
-        (GRIP_HOLD, "stream".to_string()),
-        (GRIP_CHANNEL, channel.to_string()),
-        (
-            GRIP_KEEP_ALIVE,
-            format!(":\\n\\n; format=cstring; timeout={keepalive_seconds}"),
-        ),
-    ];
-    for (name, value) in pairs {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(name, value);
-        }
-    }
-    response
-}
-
-/// Publishes `event` to a held call's channel; `last` ends its stream after it.
-pub fn publish(
-    publisher: &mut dyn Publisher,
-    channel: &str,
-    event: &[u8],
-    last: bool,
-) -> Result<(), Refusal> {
-    let stream = String::from_utf8_lossy(&super::sse::message(event)).into_owned();
-    let body = if last {
-        stream_body_then_close(channel, &stream)
+/// A question as an SSE event: on a call's own stream it carries the id the client
+/// resumes from (`held_stream::StreamPoint`).
+pub fn question_event(message: &[u8], asked: &Continuation, signer: &StateSigner) -> Vec<u8> {
+    if asked.ends {
+        held_stream::event_with_id(&asked.point().seal(signer), message)
     } else {
-        stream_body(channel, &stream)
-    };
+        sse::message(message)
+    }
+}
+
+/// Sends one publish request `body` built; a reply too large for one is refused whole.
+pub fn publish_body(publisher: &mut dyn Publisher, body: Option<Vec<u8>>) -> Result<(), Refusal> {
     let body = body.ok_or_else(|| {
         Refusal::new(
             StatusCode::BAD_GATEWAY,
@@ -244,30 +242,52 @@ pub fn resume(
     response: &ClientResponse,
     server: &Server,
     publisher: &mut dyn Publisher,
+    store: &dyn StreamStore,
 ) -> Result<Trace, Refusal> {
     let signer = server.states.get().ok_or_else(unknown)?;
     let Some(RequestId::Str(id)) = &response.id else {
         return Err(unknown());
     };
     let continuation = Continuation::open(signer, server.principal, id).ok_or_else(unknown)?;
-    let (request, era, next) = continuation.resume(response.outcome.clone());
+    let (request, era, mut next) = continuation.resume(response.outcome.clone());
     let trace = Trace {
         method: Some(request.method.clone()),
         tool: None,
     };
     let mut notifications: Vec<Value> = Vec::new();
     let output = server.handle(request, &era, &mut notifications);
+    let mut events: Vec<u8> = notifications
+        .iter()
+        .flat_map(|n| sse::message(&jsonrpc::to_bytes(n)))
+        .collect();
     let (channel, ends) = (next.channel.clone(), next.ends);
-    for notification in &notifications {
-        publish(publisher, &channel, &jsonrpc::to_bytes(notification), false)?;
-    }
+    // On a call's own stream, this pass's events are the group after the question's.
+    let group = next.group + u64::from(ends);
+    next.group = group;
     let asked = match &era {
         Era::Legacy(reach) => reach.asked.take(),
         Era::Modern(_) => None,
     };
-    match asked.and_then(|asked| question(&asked, signer, next)) {
-        Some(question) => publish(publisher, &channel, &question, false)?,
-        None => publish(publisher, &channel, &jsonrpc::to_bytes(&output), ends)?,
+    let (closes, expires) = match asked.and_then(|asked| question(&asked, signer, next)) {
+        Some((message, asked)) => {
+            events.extend(question_event(&message, &asked, signer));
+            (false, asked.expires)
+        }
+        None => {
+            events.extend(sse::message(&jsonrpc::to_bytes(&output)));
+            (ends, 0)
+        }
+    };
+    if ends {
+        let group_events = Group {
+            events,
+            closes,
+            expires,
+        };
+        held_stream::send(store, publisher, &channel, group, &group_events)?;
+    } else {
+        let body = stream_body(&channel, &String::from_utf8_lossy(&events));
+        publish_body(publisher, body)?;
     }
     Ok(trace)
 }
@@ -275,10 +295,15 @@ pub fn resume(
 /// The answer to a call whose question cannot be sent (its reply already streams, or no
 /// session key signs continuations): a tool error that says so.
 pub fn unsent(id: &RequestId) -> Output {
-    let result = CallToolResult::error(
+    failed(
+        id,
         "This tool needs the client to answer a question, which cannot be sent on this reply.",
-    );
-    let result = serde_json::value::to_raw_value(&result).map_err(|_| Error {
+    )
+}
+
+/// A call that ends with a tool error saying `why`.
+pub fn failed(id: &RequestId, why: &str) -> Output {
+    let result = serde_json::value::to_raw_value(&CallToolResult::error(why)).map_err(|_| Error {
         code: ErrorCode::InternalError,
         message: "Internal error".into(),
         data: None,

@@ -12,6 +12,7 @@ use super::connection::ClientConnection;
 use super::envelope::{check_json_body, header_str, Refusal};
 use super::exchange::{declared_capabilities, exchange, tools_call_params, Answer, Trace};
 use super::held::{self, Continuation};
+use super::held_stream::NoStore;
 use super::session::Kind;
 use super::session_stream::SessionStream;
 use super::{origin, sse, Endpoint};
@@ -174,7 +175,8 @@ fn post_message(
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     if let Incoming::Single(Message::Response(response)) = &incoming {
         if held::is_continuation(response) {
-            let trace = held::resume(response, endpoint.server, publisher)?;
+            // A session's stream is not sequenced: nothing is kept.
+            let trace = held::resume(response, endpoint.server, publisher, &NoStore)?;
             return Ok((accepted(), trace));
         }
     }
@@ -216,7 +218,10 @@ fn post_message(
                     let continuation =
                         Continuation::start(channel, id, params, flags, false, principal);
                     let question = held::question(&asked, signer, continuation);
-                    (question.unwrap_or_default(), output.id().clone())
+                    (
+                        question.map(|q| q.0).unwrap_or_default(),
+                        output.id().clone(),
+                    )
                 }
                 (Some(_), _, _) => {
                     let output = held::unsent(output.id());

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod envelope;
 pub mod exchange;
 pub mod held;
+pub mod held_stream;
 pub mod legacy_sse;
 pub mod modern;
 pub mod origin;

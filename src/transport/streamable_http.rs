@@ -10,6 +10,7 @@ use super::connection::ClientConnection;
 use super::envelope::{accepts, check_json_body, header_str, Refusal, EVENT_STREAM, JSON};
 use super::exchange::{declared_capabilities, exchange, tools_call_params, Answer, Trace};
 use super::held::{self, Continuation, Fanout};
+use super::held_stream::{self, StreamPoint};
 use super::resume::ResumePoint;
 use super::session::{Kind, Session};
 use super::Endpoint;
@@ -70,7 +71,7 @@ pub fn serve(
     let outcome = match *req.method() {
         Method::POST => post(req, endpoint, fanout, &mut reply),
         Method::GET if req.headers().contains_key(LAST_EVENT_ID) => {
-            resume_stream(req, endpoint, &mut reply)
+            resume_stream(req, endpoint, fanout, &mut reply)
         }
         Method::OPTIONS if reply.cors.is_some() => {
             let mut response = Response::new(Vec::new());
@@ -108,22 +109,12 @@ fn post<'c>(
 ) -> Result<Served, Refusal> {
     check_headers(req, endpoint.config)?;
     // Fanout's callback of a call handed off for its question (`held.rs`).
-    let via_fanout = match header_str(req, GRIP_SIG) {
-        None => false,
-        Some(signature) => {
-            let grip = fanout
-                .grip
-                .get()
-                .ok_or_else(|| forbidden("no Grip-Sig key"))?;
-            grip.verify(signature).map_err(forbidden)?;
-            true
-        }
-    };
+    let via_fanout = via_fanout(req, fanout)?;
     let incoming = jsonrpc::parse_with(req.body(), &endpoint.config.limits.json)
         .map_err(|error| Refusal::error(StatusCode::BAD_REQUEST, RequestId::Null, error))?;
     if let Incoming::Single(Message::Response(response)) = &incoming {
         if held::is_continuation(response) {
-            let trace = held::resume(response, endpoint.server, fanout.publisher)?;
+            let trace = held::resume(response, endpoint.server, fanout.publisher, fanout.store)?;
             reply.accepted();
             return Ok(Served::Answered(trace));
         }
@@ -256,9 +247,15 @@ fn ask(
         principal,
     );
     match held::question(held.asked, signer, continuation) {
-        Some(event) => {
+        Some((message, asked)) => {
             let keepalive = endpoint.config.legacy_sse.keepalive_seconds;
-            reply.send(held::hold(&channel, &event, keepalive));
+            let event = held::question_event(&message, &asked, signer);
+            reply.send(held_stream::hold(
+                &asked.point().link(),
+                asked.group,
+                event,
+                keepalive,
+            ));
         }
         None => reply.finish(
             vec![jsonrpc::to_bytes(&held::unsent(id))],
@@ -301,10 +298,12 @@ fn session_capabilities(session: &Session) -> Option<ClientCapabilities> {
 }
 
 /// GET with `Last-Event-ID`: the call a priming event let go runs again, and its result
-/// is the event this stream carries (`resume.rs`).
+/// is the event this stream carries (`resume.rs`); a stream Fanout held is held again
+/// from the client's last event on (`held_stream.rs`).
 fn resume_stream(
     req: &Request<Vec<u8>>,
     endpoint: &Endpoint,
+    fanout: &mut Fanout,
     reply: &mut Reply,
 ) -> Result<Served, Refusal> {
     presented_session(req, endpoint)?;
@@ -312,10 +311,20 @@ fn resume_stream(
         let reason = "Bad Request: Last-Event-ID names no stream of this server (unknown, forged or expired)";
         Refusal::new(StatusCode::BAD_REQUEST, reason)
     };
-    let event_id = header_str(req, LAST_EVENT_ID).ok_or_else(unknown)?;
+    let event_id = header_str(req, LAST_EVENT_ID).ok_or_else(unknown)?.trim();
     let signer = endpoint.server.states.get().ok_or_else(unknown)?;
-    let request = ResumePoint::open(signer, endpoint.server.principal, event_id.trim())
-        .ok_or_else(unknown)?;
+    if StreamPoint::is_one(event_id) {
+        let point = StreamPoint::open(signer, endpoint.server.principal, event_id);
+        let point = point.ok_or_else(unknown)?;
+        if !via_fanout(req, fanout)? {
+            return Ok(Served::HandOff(Trace::default()));
+        }
+        let keepalive = endpoint.config.legacy_sse.keepalive_seconds;
+        reply.send(point.reopen(fanout.store, keepalive));
+        return Ok(Served::Answered(Trace::default()));
+    }
+    let request =
+        ResumePoint::open(signer, endpoint.server.principal, event_id).ok_or_else(unknown)?;
     let trace = Trace {
         method: Some(request.method.clone()),
         tool: None,
@@ -325,6 +334,20 @@ fn resume_stream(
     reply.conn.write(&sse::message(&jsonrpc::to_bytes(&output)));
     reply.conn.finish();
     Ok(Served::Answered(trace))
+}
+
+/// Whether a request is Fanout's callback: false without a Grip-Sig, 403 with one that
+/// does not verify.
+fn via_fanout(req: &Request<Vec<u8>>, fanout: &Fanout) -> Result<bool, Refusal> {
+    let Some(signature) = header_str(req, GRIP_SIG) else {
+        return Ok(false);
+    };
+    let grip = fanout
+        .grip
+        .get()
+        .ok_or_else(|| forbidden("no Grip-Sig key"))?;
+    grip.verify(signature).map_err(forbidden)?;
+    Ok(true)
 }
 
 /// The session a request presents in `Mcp-Session-Id`: `Ok(None)` without one, 404

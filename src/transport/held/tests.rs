@@ -19,6 +19,7 @@ fn continuation() -> Continuation {
         answers: Map::new(),
         state: None,
         ends: true,
+        group: 1,
         principal: "alice".into(),
         expires: 0,
     }
@@ -27,7 +28,7 @@ fn continuation() -> Continuation {
 #[test]
 fn a_question_carries_a_continuation_only_its_caller_can_use_in_time() {
     let asked = InputRequired::ask("q", InputRequest::sample("hi", 5)).with_state(json!(1));
-    let event = question(&asked, &signer(1_000), continuation()).unwrap();
+    let (event, _) = question(&asked, &signer(1_000), continuation()).unwrap();
     let message: Value = serde_json::from_slice(&event).unwrap();
     assert_eq!(message["method"], "sampling/createMessage");
     let id = message["id"].as_str().unwrap();
@@ -80,7 +81,7 @@ fn several_questions_go_one_at_a_time_skipping_those_answered() {
     answered
         .answers
         .insert("name".into(), json!({ "roots": [] }));
-    let event = question(&asked, &signer(1_000), answered).unwrap();
+    let (event, _) = question(&asked, &signer(1_000), answered).unwrap();
     let message: Value = serde_json::from_slice(&event).unwrap();
     assert_eq!(message["method"], "sampling/createMessage");
     let opened = Continuation::open(&signer(1_000), "alice", message["id"].as_str().unwrap());
@@ -89,7 +90,7 @@ fn several_questions_go_one_at_a_time_skipping_those_answered() {
     let mut all = continuation();
     all.answers.insert("name".into(), json!(1));
     all.answers.insert("model".into(), json!(2));
-    let event = question(&asked, &signer(1_000), all).unwrap();
+    let (event, _) = question(&asked, &signer(1_000), all).unwrap();
     let message: Value = serde_json::from_slice(&event).unwrap();
     assert_eq!(message["method"], "roots/list");
 }

@@ -81,6 +81,12 @@ fn serve_on(
 /// The key Fanout's callbacks are signed with in these tests (the local Pushpin's way).
 pub(super) const GRIP_KEY: &[u8] = b"grip key for the tests";
 
+thread_local! {
+    /// What held calls keep (`held_stream.rs`), per test thread, across its requests.
+    pub(super) static KEPT: std::rc::Rc<std::cell::RefCell<std::collections::HashMap<String, Vec<u8>>>> =
+        std::rc::Rc::default();
+}
+
 /// Serves `req` with everything a held call needs: what became of it, the reply, and
 /// the bodies published to Fanout.
 pub(super) fn serve_full(
@@ -132,9 +138,11 @@ pub(super) fn serve_full(
         })
     });
     let mut published: Vec<Vec<u8>> = Vec::new();
+    let kept = KEPT.with(std::rc::Rc::clone);
     let mut fanout = Fanout {
         grip: &grip,
         publisher: &mut published,
+        store: &*kept,
     };
     let served = serve(req, &endpoint, &mut fanout, &mut conn);
     (conn, served, published)
