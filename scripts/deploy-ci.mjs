@@ -10,10 +10,12 @@
 // lets `fastly compute publish --non-interactive` create the service, domain, backends
 // and Fanout from it, restores fastly.toml (with the new service_id), then
 // creates this service's own stores (`mcp_config_<service id>`,
-// `mcp_secrets_<service id>`), fills them, and links them under the names the code
-// opens (`mcp_config`, `mcp_secrets`) in a new version it activates. Later deploys
-// (FASTLY_SERVICE_ID set) publish the package to that service and store the secrets
-// that are given (rotation).
+// `mcp_secrets_<service id>`, and the KV Store `mcp_streams_<service id>` for held
+// streams' events), fills them, and links them under the names the code opens
+// (`mcp_config`, `mcp_secrets`, `mcp_streams`) in a new version it activates. Later
+// deploys (FASTLY_SERVICE_ID set) publish the package to that service and store the
+// secrets that are given (rotation); a service deployed before it had the KV Store gets
+// it then (it starts empty: nothing to give).
 //
 // Environment:
 //   FASTLY_API_TOKEN   the CLI's token (read by the CLI itself)
@@ -65,7 +67,7 @@ export function ciManifest(text, { domain }) {
     if (header) {
       table = header[1].trim();
       // Stores are made by this script, one pair per service (see the header).
-      skip = /^setup\.(config_stores|secret_stores)(\.|$)/.test(table);
+      skip = /^setup\.(config_stores|secret_stores|kv_stores)(\.|$)/.test(table);
       if (skip) continue;
       out.push(line);
       if (table === 'setup.backends.self') out.push(`address = ${JSON.stringify(domain)}`);
@@ -79,9 +81,20 @@ export function ciManifest(text, { domain }) {
   return out.join('\n');
 }
 
-/** This service's store of `kind` (config-store | secret-store), created when missing. */
+/**
+ * The stores `fastly <kind> list --json` prints, as [{ name, id }]: config and secret
+ * stores as an array of the API's objects, KV stores as go-fastly's response struct
+ * `{"Data": [{"Name", "StoreID", ...}], "Meta": {...}}` (only its first page, 1000
+ * stores: with --json the CLI does not follow meta.next_cursor).
+ */
+function listStores(kind) {
+  const out = JSON.parse(run([kind, 'list', '--json'], { capture: true }) || '[]');
+  return (Array.isArray(out) ? out : out.Data ?? []).map((s) => ({ name: s.name ?? s.Name, id: s.id ?? s.StoreID }));
+}
+
+/** This service's store of `kind` (config-store | secret-store | kv-store), created when missing. */
 function ownStore(kind, name, create) {
-  const find = () => JSON.parse(run([kind, 'list', '--json'], { capture: true }) || '[]').find((s) => s.name === name);
+  const find = () => listStores(kind).find((s) => s.name === name);
   let store = find();
   if (!store && create) {
     run([kind, 'create', '--name', name]);
@@ -147,11 +160,12 @@ async function main() {
   }
   const configStore = ownStore('config-store', `mcp_config_${serviceId}`, first);
   const secretStore = ownStore('secret-store', `mcp_secrets_${serviceId}`, first);
+  const kvStore = ownStore('kv-store', `mcp_streams_${serviceId}`, true); // empty: made on any run
   if (first) {
     run(['config-store-entry', 'create', '--store-id', configStore, '--key', 'tool_sets', '--value', env.MCP_TOOL_SETS || 'fastly']);
   }
   storeSecrets(secretStore, secrets);
-  linkStores(serviceId, { mcp_config: configStore, mcp_secrets: secretStore });
+  linkStores(serviceId, { mcp_config: configStore, mcp_secrets: secretStore, mcp_streams: kvStore });
   console.log(`deploy-ci: service ${serviceId} deployed; later runs: FASTLY_SERVICE_ID=${serviceId}`);
   if (!secrets.publish_token) {
     console.log('deploy-ci: no MCP_PUBLISH_TOKEN: legacy SSE (/sse) answers 503 until a publish_token is stored (README: Deploying)');

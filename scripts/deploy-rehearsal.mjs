@@ -8,8 +8,9 @@
 //  1. `make api-key` and a session key, as the README's "Before you publish" says;
 //  2. `fastly compute publish`, every prompt answered as the README says, on an account
 //     without Fanout: the CLI rolls back, the stores stay behind;
-//  3. the README's recovery: delete the stores, `enable = false` for Fanout, publish
-//     again; then the per-service trial starts and `fastly products --enable=fanout`;
+//  3. the README's recovery: delete the config and secret stores, `enable = false` for
+//     Fanout, publish again (Enter at its question about the KV store left behind
+//     links that one); then the per-service trial starts and `fastly products --enable=fanout`;
 //  4. after publishing: the service-scoped publish token, stored with
 //     `fastly secret-store-entry create`, and the log endpoint mcp_log;
 //  5. the package the CLI uploaded (not a fresh build) under Viceroy, with the stores,
@@ -69,8 +70,12 @@ function copyProject(dest) {
   }
 }
 
-/** The prompts of `fastly compute publish` on a new service, answered as README "Deploying" says. */
-function publishAnswers({ secrets, hosts }) {
+/**
+ * The prompts of `fastly compute publish` on a new service, answered as README "Deploying"
+ * says. `kvStoreLeft`: the KV Store mcp_streams exists already (a failed publish made it),
+ * so the CLI asks whether to use it: Enter does.
+ */
+function publishAnswers({ secrets, hosts, kvStoreLeft = false }) {
   let domain;
   return [
     { prompt: /Create new service: \[y\/N\] $/, answer: 'y' },
@@ -92,6 +97,9 @@ function publishAnswers({ secrets, hosts }) {
       ],
     },
     { prompt: /config store key called 'tool_sets'[^]*Value: \[fastly\] $/, answer: '' },
+    // [setup.kv_stores] asks nothing on a new account (no items); its question comes after
+    // the config stores' and before the secrets'.
+    ...(kvStoreLeft ? [{ prompt: /A KV Store called 'mcp_streams' already exists[^]*Use a different store name \(or leave empty to use the existing store\): $/, answer: '' }] : []),
     {
       anyOrder: Object.entries(secrets).map(([name, value]) => ({
         prompt: new RegExp(`Secret Store entry called '${name}'[^]*Value: $`),
@@ -189,10 +197,16 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
     expect(refused.code !== 0, 'the publish without Fanout entitlement should fail', refused.transcript);
     expect(/not entitled to enable product 'fanout'/.test(refused.transcript), 'the CLI should say why', refused.transcript);
     let recorded = await state();
-    const left = { config_stores: recorded.config_stores.map((s) => s.name), secret_stores: recorded.secret_stores.map((s) => s.name) };
+    const left = {
+      config_stores: recorded.config_stores.map((s) => s.name),
+      secret_stores: recorded.secret_stores.map((s) => s.name),
+      kv_stores: recorded.kv_stores.map((s) => s.name),
+    };
     print(`\ndouble: services ${JSON.stringify(recorded.services.map((s) => ({ id: s.id, deleted: Boolean(s.deleted_at) })))}; left behind: ${JSON.stringify(left)}`);
     expect(recorded.services.every((s) => s.deleted_at), 'the CLI should have deleted the service');
-    expect(left.secret_stores.includes('mcp_secrets') && left.config_stores.includes('mcp_config'), 'the stores should be left behind');
+    expect(left.secret_stores.includes('mcp_secrets') && left.config_stores.includes('mcp_config') && left.kv_stores.includes('mcp_streams'), 'the stores should be left behind');
+    expect(/Creating KV Store 'mcp_streams'/.test(refused.transcript) && /Configuring KV Store 'mcp_streams'/.test(refused.transcript), 'the first publish should create the KV Store mcp_streams', refused.transcript);
+    const leftKvStore = recorded.kv_stores.find((s) => s.name === 'mcp_streams');
     report.refused = { transcript: refused.transcript, left };
 
     section('3. Recovery (README: "If the first publish failed")');
@@ -211,8 +225,10 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
     expect(withoutFanout !== readFileSync(manifestPath, 'utf8'), 'fastly.toml should have `enable = true` under [setup.products.fanout]');
     writeFileSync(manifestPath, withoutFanout);
     print('\n$ sed -i "s/enable = true/enable = false/" fastly.toml   # [setup.products.fanout], until the trial starts');
-    const published = await cli('publish again', ['compute', 'publish'], { answers: publishAnswers({ secrets, hosts }), hosts, timeoutMs: BUILD_TIMEOUT_MS });
+    print('(the KV Store mcp_streams stays: it holds nothing yet, and the publish offers to use it)');
+    const published = await cli('publish again', ['compute', 'publish'], { answers: publishAnswers({ secrets, hosts, kvStoreLeft: true }), hosts, timeoutMs: BUILD_TIMEOUT_MS });
     expect(published.code === 0, 'the second publish should succeed', published.transcript);
+    expect(/Retrieving existing KV Store 'mcp_streams'/.test(published.transcript), 'the second publish should reuse the KV Store left behind', published.transcript);
     report.published = { transcript: published.transcript };
     await fetch(`${double.url}/__double/fanout`, { method: 'POST', body: JSON.stringify({ entitled: true }) });
     print('\n(the Fanout trial is started in the web interface: the double now entitles the account)');
@@ -242,6 +258,7 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
     const active = live.versions.find((v) => v.number === live.active_version);
     const configStore = recorded.config_stores.find((s) => s.name === 'mcp_config');
     const secretsStored = recorded.secret_stores.find((s) => s.name === 'mcp_secrets');
+    const kvStores = recorded.kv_stores.filter((s) => s.name === 'mcp_streams');
     const resources = {
       service: { id: live.id, name: live.name, active_version: live.active_version, products: live.products },
       domains: active.domains,
@@ -251,6 +268,7 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
       package: { sha256: active.package?.sha256, size: active.package?.size, files: active.package?.files },
       config_store: configStore.items,
       secret_store: Object.keys(secretsStored.entries),
+      kv_store: kvStores.map((s) => ({ name: s.name, id: s.id, keys: s.keys })),
       tokens: recorded.tokens.map((t) => ({ name: t.name, scope: t.scope, services: t.services })),
     };
     print(JSON.stringify(resources, null, 2));
@@ -264,6 +282,9 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
     expect(['session_key', 'api_token', 'api_keys', 'publish_token'].every((k) => k in secretsStored.entries), 'every secret stored');
     expect(resources.log_endpoints.some((l) => l.startsWith('mcp_log')), 'the log endpoint mcp_log');
     expect(active.package, 'a package on the active version');
+    expect(resources.resource_links.includes('mcp_streams -> mcp_streams'), 'the KV Store mcp_streams linked as mcp_streams', JSON.stringify(resources.resource_links));
+    expect(kvStores.length === 1 && kvStores[0].id === leftKvStore.id, 'one KV Store mcp_streams: the one the failed publish made, reused', JSON.stringify(recorded.kv_stores));
+    expect(active.resource_links.find((r) => r.name === 'mcp_streams')?.resource_id === leftKvStore.id, 'the link points at that KV Store');
 
     section('6. The uploaded package under Viceroy, configured from what the double recorded');
     const run = path.join(work, 'run');
@@ -276,6 +297,8 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
     print(`package: ${pkg.length} bytes, ${path.relative(run, wasm)}`);
     const items = { ...configStore.items, grip_sig: 'shared-key' }; // local Pushpin: HS256, not Fanout's ES256
     const entries = { ...secretsStored.entries, grip_key: gripKey };
+    // Each linked KV store, under its link name, with the keys the double holds (none).
+    const kvLinks = active.resource_links.filter((r) => recorded.kv_stores.some((k) => k.id === r.resource_id));
     const manifest = [
       'manifest_version = 3',
       `name = "${SERVICE_NAME}"`,
@@ -290,10 +313,12 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
       ...Object.entries(items).map(([k, v]) => `${k} = ${JSON.stringify(v)}`),
       '[local_server.secret_stores]',
       `mcp_secrets = [${Object.entries(entries).map(([k, v]) => `{ key = ${JSON.stringify(k)}, data = ${JSON.stringify(v)} }`).join(', ')}]`,
+      '[local_server.kv_stores]',
+      ...kvLinks.map((r) => `${r.name} = []`),
       '',
     ].join('\n');
     writeFileSync(path.join(run, 'fastly.toml'), manifest);
-    print(`[local_server]: backends self, api; mcp_config ${JSON.stringify(items)}; mcp_secrets ${Object.keys(entries).join(', ')}`);
+    print(`[local_server]: backends self, api; mcp_config ${JSON.stringify(items)}; mcp_secrets ${Object.keys(entries).join(', ')}; kv stores ${kvLinks.map((r) => `${r.name} (empty)`).join(', ')}`);
     const viceroy = spawnGroup(
       process.env.VICEROY || 'viceroy',
       ['serve', '-C', path.join(run, 'fastly.toml'), '--addr', `127.0.0.1:${viceroyPort}`, '--local-pushpin-proxy-port', String(pushpinHttpPort), wasm],
@@ -373,12 +398,15 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
       resource_links: ciActive.resource_links.map((r) => `${r.name} -> ${r.store_name}`).sort(),
       fanout: Boolean(ci.products.fanout?.enabled),
       secrets: Object.keys(ciStore?.entries ?? {}),
+      kv_store: recorded.kv_stores.find((s) => s.name === `mcp_streams_${ciService}`)?.keys,
       config: recorded.config_stores.find((s) => s.name === `mcp_config_${ciService}`)?.items,
     };
     print(`\ndouble: ${JSON.stringify(report.ci, null, 1)}`);
     expect(ciActive.backends.find((b) => b.name === 'self')?.address === CI_DOMAIN, 'CI: backend self is the domain');
     expect(report.ci.fanout, 'CI: Fanout enabled');
     expect(ciActive.package, 'CI: a package on the active version');
+    expect(report.ci.resource_links.includes(`mcp_streams -> mcp_streams_${ciService}`), 'CI: its own KV Store mcp_streams_<service id> linked as mcp_streams', JSON.stringify(report.ci.resource_links));
+    expect(recorded.kv_stores.filter((s) => s.name === 'mcp_streams').length === 1, 'CI: the first publish\'s KV Store mcp_streams neither shared nor duplicated');
     // The interactive deployment's secrets are untouched: the CI service has stores of its own.
     const before = secretsStored.entries;
     const after = recorded.secret_stores.find((s) => s.name === 'mcp_secrets').entries;

@@ -16,11 +16,12 @@ test('fastly compute publish, as the README says, yields a working service', { t
   }
   // An account without Fanout: rolled back, the stores left for the README's recovery.
   assert.match(report.refused.transcript, /Cleaning up service/);
-  assert.deepEqual(report.refused.left, { config_stores: ['mcp_config'], secret_stores: ['mcp_secrets'] });
+  assert.deepEqual(report.refused.left, { config_stores: ['mcp_config'], secret_stores: ['mcp_secrets'], kv_stores: ['mcp_streams'] });
   // What the CLI created, as the double recorded it.
   const r = report.resources;
   assert.equal(r.service.name, 'mcp-edge');
-  assert.deepEqual(r.resource_links.sort(), ['mcp_config -> mcp_config', 'mcp_secrets -> mcp_secrets']);
+  assert.deepEqual(r.resource_links.sort(), ['mcp_config -> mcp_config', 'mcp_secrets -> mcp_secrets', 'mcp_streams -> mcp_streams']);
+  assert.deepEqual(r.kv_store.map((s) => s.keys), [[]]); // one KV store, empty: the service fills it
   assert.deepEqual(r.config_store, { tool_sets: 'fastly' });
   assert.deepEqual(r.secret_store.sort(), ['api_keys', 'api_token', 'publish_token', 'session_key']);
   assert.deepEqual(r.tokens.map((t) => t.scope), ['purge_select']);
@@ -39,8 +40,10 @@ test('fastly compute publish, as the README says, yields a working service', { t
   assert.equal(report.ci.fanout, true);
   assert.deepEqual(report.ci.secrets.sort(), ['api_keys', 'api_token', 'publish_token', 'session_key']);
   assert.deepEqual(report.ci.config, { tool_sets: 'fastly' });
-  assert.equal(report.ci.resource_links.length, 2);
+  assert.equal(report.ci.resource_links.length, 3);
   assert.match(report.ci.resource_links[0], /^mcp_config -> mcp_config_[A-Za-z0-9]+$/);
   assert.match(report.ci.resource_links[1], /^mcp_secrets -> mcp_secrets_[A-Za-z0-9]+$/);
+  assert.match(report.ci.resource_links[2], /^mcp_streams -> mcp_streams_[A-Za-z0-9]+$/);
+  assert.deepEqual(report.ci.kv_store, []);
   assert.equal(report.firstServiceUntouched, true);
 });

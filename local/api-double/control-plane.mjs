@@ -2,7 +2,7 @@
 // commands around it call, so the real Fastly CLI can run against the double and a test
 // can read back what it created. Enabled with the `controlPlane` option of
 // createApiDouble/startApiDouble (./server.mjs); the state model is ./control-state.mjs,
-// the config/secret store endpoints ./control-stores.mjs, products, tokens and the test
+// the config/secret/KV store endpoints ./control-stores.mjs, products, tokens and the test
 // endpoints ./control-account.mjs.
 //
 // Paths, methods, bodies and status codes follow go-fastly v17 (fastly/*.go, the
@@ -18,6 +18,8 @@
 //   GET|POST .../version/{n}/domain, GET|PUT|DELETE .../domain/{name}
 //   GET|POST .../version/{n}/backend, GET|PUT|DELETE .../backend/{name}
 //   GET|POST .../version/{n}/resource, GET|PUT|DELETE .../resource/{link_id}
+//            (links to config, secret and KV stores: resource_type config-store,
+//            secret-store, object-store)
 //   GET|POST .../version/{n}/logging/{provider}, GET|PUT|DELETE .../logging/{provider}/{name}
 //   GET|PUT  .../version/{n}/package   (multipart field `package`; bytes kept)
 //   GET|PUT|DELETE /enabled-products/v1/{product}/services/{sid}
@@ -360,13 +362,19 @@ export function routes(ctx) {
       keyParam: 'linkId',
       describe: (r) => `resource link ${r.name} -> ${r.resource_type} ${r.resource_id}`,
       fromForm(form, f, res, info) {
-        const store = state.configStores.get(form.resource_id) ?? state.secretStores.get(form.resource_id);
+        const id = form.resource_id;
+        // A KV store's links say `object-store`, as recorded in go-fastly's
+        // fixtures/resources/{create,get,list}.yaml (the KV Store's name before 2023).
+        const [store, type] = state.configStores.has(id)
+          ? [state.configStores.get(id), 'config-store']
+          : state.secretStores.has(id)
+            ? [state.secretStores.get(id), 'secret-store']
+            : [state.kvStores.get(id), 'object-store'];
         if (!store) {
-          info.resBytes = badRequest(res, `resource_id '${form.resource_id ?? ''}' does not match any resource`);
+          info.resBytes = badRequest(res, `resource_id '${id ?? ''}' does not match any resource`);
           return null;
         }
-        const type = state.configStores.has(form.resource_id) ? 'config-store' : 'secret-store';
-        return stamp({ id: newId(), name: form.name ?? store.name, resource_id: form.resource_id, resource_type: type });
+        return stamp({ id: newId(), name: form.name ?? store.name, resource_id: id, resource_type: type });
       },
       update: (r, form) => form.name !== undefined && (r.name = form.name),
       toJson: S.resourceObject,

@@ -2,7 +2,7 @@
 // double (./control-plane.mjs, ./control-stores.mjs): services with numbered versions
 // (domains, backends, resource links, log endpoints, package), enabled products, config
 // stores with items, secret stores with entries (plaintext kept: this is a local test
-// double), API tokens, and the account's Fanout entitlement.
+// double), KV stores with keys, API tokens, and the account's Fanout entitlement.
 //
 // The serializers return the API's response shapes (field names from go-fastly's
 // models and recorded fixtures: fastly/fixtures/services/compute/*.yaml, versions/*,
@@ -21,6 +21,7 @@ export function createControlState({ fanoutEntitled = true, takenDomains = [], p
     services: new Map(), // id -> service (deleted ones stay, with deleted_at set)
     configStores: new Map(), // id -> { id, name, created_at, updated_at, items: Map key -> item }
     secretStores: new Map(), // id -> { id, name, created_at, secrets: Map name -> secret }
+    kvStores: new Map(), // id -> { id, name, location, created_at, updated_at, items: Map key -> { value: Buffer, metadata, generation, modified, expires } }
     tokens: [], // created with POST /tokens
     clientKeys: new Map(), // base64 public key -> { secretKey: Uint8Array, expires }
     events: [], // [{ time, what }] a readable history for rehearsal reports
@@ -248,7 +249,7 @@ export function packageObject(service, v) {
 // ---- the snapshot served at GET /__double/state ----
 
 export function snapshot(state) {
-  const storeName = (id) => state.configStores.get(id)?.name ?? state.secretStores.get(id)?.name ?? null;
+  const storeName = (id) => state.configStores.get(id)?.name ?? state.secretStores.get(id)?.name ?? state.kvStores.get(id)?.name ?? null;
   const services = [...state.services.values()].map((s) => ({
     id: s.id,
     name: s.name,
@@ -294,6 +295,13 @@ export function snapshot(state) {
       created_at: s.created_at,
       entries: Object.fromEntries([...s.secrets.values()].map((e) => [e.name, e.plaintext.toString('utf8')])),
       entry_details: [...s.secrets.values()].map((e) => ({ name: e.name, created_at: e.created_at, client_encrypted: e.clientEncrypted, recreated: e.recreated })),
+    })),
+    kv_stores: [...state.kvStores.values()].map((k) => ({
+      id: k.id,
+      name: k.name,
+      location: k.location,
+      created_at: k.created_at,
+      keys: [...k.items.entries()].filter(([, i]) => !i.expires || i.expires > Date.now()).map(([key]) => key).sort(),
     })),
     tokens: state.tokens.map((t) => ({ id: t.id, name: t.name, scope: t.scope, services: t.services, access_token: t.access_token, created_at: t.created_at, expires_at: t.expires_at })),
     events: state.events,

@@ -1,6 +1,6 @@
-// Config Store and Secret Store endpoints of the api double's control plane (see
-// ./control-plane.mjs), after go-fastly v17 fastly/config_store.go,
-// config_store_item.go, secret_store.go and their recorded fixtures.
+// Config Store, Secret Store and KV Store endpoints of the api double's control plane
+// (see ./control-plane.mjs), after go-fastly v17 fastly/config_store.go,
+// config_store_item.go, secret_store.go, kv_store.go and their recorded fixtures.
 //
 //   POST|GET /resources/stores/config, GET|PUT|DELETE /resources/stores/config/{id}
 //   GET  /resources/stores/config/{id}/info | /services | /items, PATCH .../items (batch)
@@ -8,6 +8,18 @@
 //   POST /resources/stores/secret/client-key, GET /resources/stores/secret/signing-key
 //   POST|GET /resources/stores/secret, GET|DELETE /resources/stores/secret/{id}
 //   POST|PUT|PATCH|GET /resources/stores/secret/{id}/secrets, GET|DELETE .../secrets/{name}
+//   POST|GET /resources/stores/kv, GET|DELETE /resources/stores/kv/{id}
+//   GET  /resources/stores/kv/{id}/keys, PUT|GET|DELETE .../keys/{key}
+//
+// KV stores (fixtures fastly/fixtures/kv_store/*.yaml, resources/create-kv-store.yaml):
+// create answers 201, list `{data, meta: {limit, total[, next_cursor]}}` (1000 a page
+// unless `limit`; `fastly compute publish` and `fastly kv-store list` follow
+// meta.next_cursor), delete 204 (409 while the store holds keys: the API reference). Store
+// timestamps are written "2025-06-23 19:41:15", as the 2025 recordings have them (go-fastly
+// parses both that and RFC 3339). Keys: raw bodies, an empty 200 on PUT (add, append,
+// prepend, if-generation-match, metadata and time_to_live_sec honoured; 412 with no body
+// when a condition fails), the value with `generation` and `metadata` headers on GET.
+// The batch endpoint (PUT .../batch, `fastly kv-store-entry create --file`) is not served.
 //
 // Secrets: `fastly compute publish` ([setup.secret_stores]) sends the plaintext
 // base64-encoded in `secret` without `client_key`; `fastly secret-store-entry create`
@@ -22,10 +34,28 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { createRequire } from 'node:module';
 import { record } from './control-state.mjs';
 import { badRequest, conflict, newId, notFoundRecord, now, readForm, readJson } from './control-util.mjs';
-import { sendJson } from './http.mjs';
+import { readBody, sendJson } from './http.mjs';
 
 const CLIENT_KEY_TTL_MS = 10 * 60_000;
 const MAX_SECRET_BYTES = 64 * 1024;
+const KV_LOCATIONS = new Set(['US', 'EU', 'ASIA', 'AUS']); // `fastly kv-store create --location`
+const KV_PAGE = 1000; // list-store.yaml and cleanup.yaml: meta.limit without a `limit`
+
+/** A KV store timestamp as the API writes it (fixtures/kv_store/create-store.yaml). */
+const kvTime = () => now().replace('T', ' ').replace(/Z$/, '');
+
+/** A key's generation marker: microseconds, like get-item-round-1.yaml's, never repeated. */
+let lastGeneration = 0;
+const kvGeneration = () => (lastGeneration = Math.max(lastGeneration + 1, Date.now() * 1000));
+
+/** An opaque cursor (an offset here) and its page of `all`, as `meta`. */
+function cursorPage(url, all, { defaultLimit, total = false }) {
+  const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? defaultLimit) || defaultLimit, 1), defaultLimit);
+  const start = Number(Buffer.from(url.searchParams.get('cursor') ?? '', 'base64').toString('utf8')) || 0;
+  const page = all.slice(start, start + limit);
+  const meta = { limit, ...(total ? { total: all.length } : {}), ...(start + limit < all.length ? { next_cursor: Buffer.from(String(start + limit)).toString('base64') } : {}) };
+  return { page, meta };
+}
 
 let sodium = null;
 /** { nacl, blake2b } from tests/node_modules; a clear error when they are not installed. */
@@ -65,6 +95,18 @@ export function routes(ctx, route) {
     if (!store) info.resBytes = sendJson(res, 404, { msg: 'Record not found' });
     return store ?? null;
   };
+  const kvStore = (res, info, id) => {
+    const store = state.kvStores.get(id);
+    if (!store) info.resBytes = notFoundRecord(res); // GUESS: the body of an unknown store id
+    return store ?? null;
+  };
+  /** A live key of a KV store (an expired one is deleted first), or undefined. */
+  const kvItem = (k, key) => {
+    const item = k.items.get(key);
+    if (item?.expires && item.expires <= Date.now()) k.items.delete(key);
+    return k.items.get(key);
+  };
+  const kvJson = (k) => ({ id: k.id, name: k.name, created_at: k.created_at, updated_at: k.updated_at });
   const storeJson = (c) => ({ name: c.name, id: c.id, created_at: c.created_at, updated_at: c.updated_at, deleted_at: null });
   const itemJson = (c, i) => ({ item_key: i.item_key, item_value: i.item_value, created_at: i.created_at, updated_at: i.updated_at, deleted_at: null, store_id: c.id });
   const secretJson = (e) => ({ name: e.name, digest: e.digest, created_at: e.created_at, ...(e.recreated ? { recreated: true } : {}) });
@@ -84,6 +126,7 @@ export function routes(ctx, route) {
 
   const CS = '/resources/stores/config/(?<storeId>[^/]+)';
   const SS = '/resources/stores/secret/(?<storeId>[^/]+)';
+  const KV = '/resources/stores/kv/(?<storeId>[^/]+)';
   return [
     // ---- config stores ----
     route('POST', '/resources/stores/config', async ({ req, res, info }) => {
@@ -267,6 +310,117 @@ export function routes(ctx, route) {
       const name = decodeURIComponent(params.name);
       if (!s.secrets.delete(name)) return void (info.resBytes = notFoundRecord(res));
       record(state, `secret store ${s.name} entry ${name} deleted`);
+      res.writeHead(204);
+      res.end();
+    }),
+
+    // ---- KV stores ----
+    route('POST', '/resources/stores/kv', async ({ req, res, url, info }) => {
+      const body = await readJson(req);
+      if (!body.name) return void (info.resBytes = badRequest(res, 'name is required')); // GUESS (go-fastly refuses it first)
+      const location = url.searchParams.get('location');
+      if (location !== null && !KV_LOCATIONS.has(location)) return void (info.resBytes = badRequest(res, `invalid location '${location}'`)); // GUESS
+      // fastly/cli#770: "409 Conflict: Conflict (store with name 'my-store' already exists)".
+      if (duplicateName(state.kvStores, body.name)) return void (info.resBytes = conflict(res, `store with name '${body.name}' already exists`));
+      const time = kvTime();
+      const k = { id: newId(), name: body.name, location, created_at: time, updated_at: time, items: new Map() };
+      state.kvStores.set(k.id, k);
+      record(state, `kv store ${k.name} (${k.id}) created${location ? ` in ${location}` : ''}`);
+      info.resBytes = sendJson(res, 201, kvJson(k));
+    }),
+    route('GET', '/resources/stores/kv', ({ res, url, info }) => {
+      const name = url.searchParams.get('name');
+      const all = [...state.kvStores.values()].filter((k) => !name || k.name === name);
+      const { page, meta } = cursorPage(url, all, { defaultLimit: KV_PAGE, total: true });
+      info.resBytes = sendJson(res, 200, { data: page.map(kvJson), meta });
+    }),
+    route('GET', KV, ({ res, params, info }) => {
+      const k = kvStore(res, info, params.storeId);
+      if (k) info.resBytes = sendJson(res, 200, kvJson(k));
+    }),
+    route('DELETE', KV, ({ res, params, info }) => {
+      const k = kvStore(res, info, params.storeId);
+      if (!k) return;
+      // The API reference: "A KV store must be empty before it can be deleted ... 409". GUESS: the detail text.
+      if ([...k.items.keys()].some((key) => kvItem(k, key))) return void (info.resBytes = conflict(res, `store '${k.id}' is not empty`));
+      state.kvStores.delete(k.id);
+      record(state, `kv store ${k.name} (${k.id}) deleted`);
+      res.writeHead(204);
+      res.end();
+    }),
+    route('GET', `${KV}/keys`, ({ res, url, params, info }) => {
+      const k = kvStore(res, info, params.storeId);
+      if (!k) return;
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const keys = [...k.items.keys()].filter((key) => key.startsWith(prefix) && kvItem(k, key)).sort();
+      const { page, meta } = cursorPage(url, keys, { defaultLimit: KV_PAGE });
+      // cleanup.yaml echoes `consistency` in meta when it was asked for.
+      const consistency = url.searchParams.get('consistency');
+      info.resBytes = sendJson(res, 200, { data: page, meta: { ...meta, ...(consistency ? { consistency } : {}) } });
+    }),
+    route('PUT', `${KV}/keys/(?<key>[^/]+)`, async ({ req, res, url, params, info }) => {
+      const k = kvStore(res, info, params.storeId);
+      if (!k) return;
+      const key = decodeURIComponent(params.key);
+      const value = await readBody(req);
+      const existing = kvItem(k, key);
+      const flag = (name) => url.searchParams.get(name) === 'true';
+      const match = req.headers['if-generation-match'];
+      // insert-item-add-failure.yaml, insert-item-generation-match-failure.yaml: 412, empty body.
+      if ((flag('add') && existing) || (match !== undefined && String(existing?.generation) !== match)) {
+        res.writeHead(412, { 'content-length': 0 });
+        return void res.end();
+      }
+      let data = value;
+      if (existing && flag('append')) data = Buffer.concat([existing.value, value]);
+      else if (existing && flag('prepend')) data = Buffer.concat([value, existing.value]);
+      const ttl = Number(req.headers.time_to_live_sec ?? 0);
+      const metadata = req.headers.metadata ?? existing?.metadata ?? '';
+      k.items.set(key, { value: data, metadata, generation: kvGeneration(), modified: new Date(), expires: ttl > 0 ? Date.now() + ttl * 1000 : null });
+      record(state, `kv store ${k.name} key ${key} ${existing ? 'updated' : 'created'}`);
+      res.writeHead(200, { 'content-length': 0 });
+      res.end();
+    }),
+    route('GET', `${KV}/keys/(?<key>[^/]+)`, ({ res, params, info }) => {
+      const k = kvStore(res, info, params.storeId);
+      if (!k) return;
+      const item = kvItem(k, decodeURIComponent(params.key));
+      if (!item) {
+        res.writeHead(404, { 'content-length': 0 }); // GUESS: like the 412s, no body
+        return void res.end();
+      }
+      // get-item-round-1.yaml: the raw value and these headers.
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': item.value.length,
+        generation: String(item.generation),
+        metadata: item.metadata,
+        'last-modified': item.modified.toUTCString(),
+        'stored-content-length': String(item.value.length),
+      });
+      res.end(item.value);
+      info.resBytes = item.value.length;
+    }),
+    route('DELETE', `${KV}/keys/(?<key>[^/]+)`, ({ req, res, url, params, info }) => {
+      const k = kvStore(res, info, params.storeId);
+      if (!k) return;
+      const key = decodeURIComponent(params.key);
+      const item = kvItem(k, key);
+      const match = req.headers['if-generation-match'];
+      // delete-item-generation-match-failure.yaml: 412; delete-item-nonexistent-suppress-error.yaml:
+      // 204 for a missing key with force=true (without it, GUESS: 404 with no body).
+      if (match !== undefined && String(item?.generation) !== match) {
+        res.writeHead(412, { 'content-length': 0 });
+        return void res.end();
+      }
+      if (!item && url.searchParams.get('force') !== 'true') {
+        res.writeHead(404, { 'content-length': 0 });
+        return void res.end();
+      }
+      if (item) {
+        k.items.delete(key);
+        record(state, `kv store ${k.name} key ${key} deleted`);
+      }
       res.writeHead(204);
       res.end();
     }),
