@@ -37,6 +37,23 @@ try {
     await res.text();
     if (res.status !== 200) failures += 1;
   }
+  // Viceroy writes a request's profile after its response: wait until every one is
+  // complete JSON before stopping it (a stop mid-write left a truncated file).
+  const complete = (file) => {
+    try {
+      JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const files = fs.readdirSync(dir);
+    if (files.length >= count && files.every(complete)) break;
+    if (Date.now() > deadline) throw new Error(`only ${files.filter(complete).length} of ${count} profiles complete after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 } finally {
   await stack.stop();
 }

@@ -9,21 +9,21 @@ pub fn check_arguments(schema: &Value, arguments: &Map<String, Value>) -> Result
 }
 
 /// Every way `instance` breaks `schema`, each naming where (a JSON pointer without its
-/// leading `/`), joined by `; `.
+/// leading `/`), joined by `; `. Schemas within `subset`'s keywords are checked there;
+/// others by the jsonschema crate.
 pub fn check(schema: &Value, instance: &Value) -> Result<(), String> {
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(schema)
-        .map_err(|e| format!("the tool's own schema is invalid: {e}"))?;
-    let problems: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| {
-            let path = e.instance_path().to_string();
+    let problems = match subset::check(schema, instance) {
+        Some(problems) => problems,
+        None => full(schema, instance)?,
+    };
+    let problems: Vec<String> = problems
+        .into_iter()
+        .map(|(path, message)| {
             let at = path.trim_start_matches('/');
             if at.is_empty() {
-                e.to_string()
+                message
             } else {
-                format!("'{at}': {e}")
+                format!("'{at}': {message}")
             }
         })
         .collect();
@@ -33,6 +33,20 @@ pub fn check(schema: &Value, instance: &Value) -> Result<(), String> {
         Err(problems.join("; "))
     }
 }
+
+/// The jsonschema crate's verdict: (where, what) for each problem.
+fn full(schema: &Value, instance: &Value) -> Result<Vec<(String, String)>, String> {
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .map_err(|e| format!("the tool's own schema is invalid: {e}"))?;
+    Ok(validator
+        .iter_errors(instance)
+        .map(|e| (e.instance_path().to_string(), e.to_string()))
+        .collect())
+}
+
+mod subset;
 
 #[cfg(test)]
 mod tests {
