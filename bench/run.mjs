@@ -44,7 +44,7 @@ const SIZES = (env.BENCH_SIZES || '1024,8192,32768,61440').split(',').map(Number
 const RT_N = Number(env.BENCH_RT_N || (QUICK ? 50 : 200));
 const SOAK_SESSIONS = Number(env.BENCH_SOAK_SESSIONS || (QUICK ? 200 : 1000));
 const ONLY = env.BENCH_TARGETS ? new Set(env.BENCH_TARGETS.split(',')) : null;
-// BENCH_SECTIONS: which parts run (comma list of main,interleaved,scale,sizes,sse,soak;
+// BENCH_SECTIONS: which parts run (comma list of main,interleaved,config,large,scale,sizes,sse,soak;
 // default all), e.g. `interleaved` alone to compare builds with BENCH_BASELINE_WASM.
 const SECTIONS = env.BENCH_SECTIONS ? new Set(env.BENCH_SECTIONS.split(',')) : null;
 const section = (name) => !SECTIONS || SECTIONS.has(name);
@@ -57,6 +57,10 @@ const LOAD_CPU = PIN ? env.BENCH_LOAD_CPU || '0' : null;
 
 const RMCP_BIN = path.join(BENCH, 'rmcp-server/target/release/bench-rmcp-server');
 const FLOOR_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/release/bench-floor.wasm');
+// mcp-edge with the `bench` catalog of 1,000 synthetic tools (bench/run.sh builds it with
+// the bench-catalog feature): `bench_tools = N` serves its first N, through the same
+// compiled-catalog path as the shipped catalogs.
+const BENCH_CATALOG_WASM = path.join(ROOT, 'target/bench-catalog/wasm32-wasip1/release/mcp-edge.wasm');
 const FLOOR_HOSTCALLS_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/release/floor-hostcalls.wasm');
 const EDGE_WASM = env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
 const VICEROY = env.VICEROY || 'viceroy';
@@ -82,6 +86,13 @@ const call = (name, args, meta) => ({
   jsonrpc: '2.0', id: 1, method: 'tools/call',
   params: { name, arguments: args, ...(meta ? { _meta: meta } : {}) },
 });
+/** What every request pays (not in the main matrix: the configuration block uses it). */
+const PING = {
+  label: 'ping',
+  body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+  expect: ['"result":{}'],
+  contentType: 'application/json',
+};
 const SCENARIOS = {
   initialize: {
     label: 'initialize',
@@ -208,7 +219,7 @@ const TARGETS = [
     key: 'mcp-edge',
     label: 'mcp-edge (wasm, Viceroy)',
     async start({ tools = 0 } = {}) {
-      const stack = await startStack({ config: edgeConfig(tools) });
+      const stack = await startStack({ config: edgeConfig(tools), ...(tools > 0 ? { wasm: BENCH_CATALOG_WASM } : {}) });
       return { url: stack.mcp, base: stack.base, stack, stop: () => stack.stop(), logs: () => stack.logs.slice(-50).join('') };
     },
   },
@@ -448,21 +459,18 @@ const [INTERLEAVED, INTERLEAVED_MODERN] = env.BENCH_INTERLEAVED === 'list'
   : [SCENARIOS.call, SCENARIOS.callModern];
 const ROUND_SECONDS = Number(env.BENCH_ROUND_SECONDS || (QUICK ? 1 : 3));
 const WARMUP_LONG = Number(env.BENCH_WARMUP_LONG || (QUICK ? 2 : 20));
-if (section('interleaved')) {
-  const targets = ['mcp-edge', 'mcp-edge-baseline', 'floor', 'floor-hostcalls', 'ts-sdk', 'rmcp']
-    .filter((k) => (!ONLY || ONLY.has(k)) && TARGETS.some((t) => t.key === k))
-    .map((k) => TARGETS.find((t) => t.key === k));
-  // mcp-edge again, called as a 2026-07-28 client calls it.
-  const edgeTarget = targets.find((t) => t.key === 'mcp-edge');
-  if (edgeTarget) {
-    targets.splice(1, 0, { ...edgeTarget, key: 'mcp-edge-2026', label: 'mcp-edge, MCP 2026-07-28 request', scenario: INTERLEAVED_MODERN });
-  }
+/**
+ * Runs `targets` in turns on `defaultScenario` (a target may bring its own `scenario`),
+ * ROUNDS times, c=8; the TS SDK and rmcp stay up (warmed WARMUP_LONG s), the Viceroy
+ * targets start fresh for each turn. Returns the block as results keep it.
+ */
+async function interleave(targets, defaultScenario) {
   const samples = new Map(targets.map((t) => [t.key, []]));
   const RESIDENT = ['ts-sdk', 'rmcp'];
   const resident = new Map();
   const turn = async (target, running, round) => {
-    const row = await measure(target, running, target.scenario ?? INTERLEAVED, 8, ROUND_SECONDS);
-    if (row.failed) results.problems.push(`interleaved ${target.key} round ${round + 1}: ${row.error}`);
+    const row = await measure(target, running, target.scenario ?? defaultScenario, 8, ROUND_SECONDS);
+    if (row.failed) results.problems.push(`interleaved ${target.key} (${defaultScenario.label}) round ${round + 1}: ${row.error}`);
     else samples.get(target.key).push({ rps: row.rps, p50_ms: row.p50_ms, p99_ms: row.p99_ms });
   };
   try {
@@ -470,7 +478,7 @@ if (section('interleaved')) {
       try {
         const running = await target.start({});
         resident.set(target.key, running);
-        await runWrk({ url: running.url, body: INTERLEAVED.body, expect: [], connections: 8, seconds: WARMUP_LONG, cpu: LOAD_CPU });
+        await runWrk({ url: running.url, body: defaultScenario.body, expect: [], connections: 8, seconds: WARMUP_LONG, cpu: LOAD_CPU });
       } catch (err) {
         results.problems.push(`interleaved: ${target.key} did not start: ${err.message}`);
       }
@@ -496,11 +504,11 @@ if (section('interleaved')) {
     const sorted = [...values].sort((x, y) => x - y);
     return sorted[Math.floor(sorted.length / 2)];
   };
-  results.interleaved = { scenario: INTERLEAVED.label, rounds: ROUNDS, seconds: ROUND_SECONDS, warmup_long_s: WARMUP_LONG, connections: 8, targets: {} };
+  const block = { scenario: defaultScenario.label, rounds: ROUNDS, seconds: ROUND_SECONDS, warmup_long_s: WARMUP_LONG, connections: 8, targets: {} };
   for (const target of targets) {
     const list = samples.get(target.key);
     if (list.length === 0) continue;
-    results.interleaved.targets[target.key] = {
+    block.targets[target.key] = {
       label: target.label,
       rps_median: median(list.map((x) => x.rps)),
       rps_min: Math.min(...list.map((x) => x.rps)),
@@ -509,6 +517,53 @@ if (section('interleaved')) {
       p99_ms_median: median(list.map((x) => x.p99_ms)),
       rounds: list,
     };
+  }
+  return block;
+}
+
+const targetsNamed = (keys) => keys
+  .filter((k) => (!ONLY || ONLY.has(k)) && TARGETS.some((t) => t.key === k))
+  .map((k) => TARGETS.find((t) => t.key === k));
+
+if (section('interleaved')) {
+  const targets = targetsNamed(['mcp-edge', 'mcp-edge-full', 'mcp-edge-baseline', 'floor', 'floor-hostcalls', 'ts-sdk', 'rmcp']);
+  // mcp-edge again, called as a 2026-07-28 client calls it.
+  const edgeTarget = targets.find((t) => t.key === 'mcp-edge');
+  if (edgeTarget) {
+    targets.splice(1, 0, { ...edgeTarget, key: 'mcp-edge-2026', label: 'mcp-edge, MCP 2026-07-28 request', scenario: INTERLEAVED_MODERN });
+  }
+  results.interleaved = await interleave(targets, INTERLEAVED);
+}
+
+// The shipped configuration (fastly.toml's local config: both catalogs, conformance and
+// diagnostics) against the minimal one, turn by turn, on what every request does (ping)
+// and on listing; tools/call is in the block above.
+if (section('config')) {
+  const targets = targetsNamed(['mcp-edge', 'mcp-edge-full']);
+  results.configCost = [];
+  for (const scenario of [PING, SCENARIOS.list]) {
+    results.configCost.push(await interleave(targets, scenario));
+  }
+}
+
+// Large catalogs: a request should pay for the tool it calls and the page it lists, not
+// for the whole catalog. The same build with 10 and with 1,000 catalog tools, turn by
+// turn: tools/call, and tools/list at the default page size.
+if (section('large') && (!ONLY || ONLY.has('mcp-edge'))) {
+  const sized = (n) => ({
+    key: `mcp-edge-${n}`,
+    label: `mcp-edge, ${n} catalog tools`,
+    async start() {
+      const config = { ...edgeConfig(n) };
+      delete config.page_size;
+      const stack = await startStack({ config, wasm: BENCH_CATALOG_WASM });
+      return { url: stack.mcp, base: stack.base, stack, stop: () => stack.stop(), logs: () => stack.logs.slice(-50).join('') };
+    },
+  });
+  const listDefault = { ...SCENARIOS.list, label: 'tools/list, default page size' };
+  results.largeCatalog = [];
+  for (const scenario of [SCENARIOS.call, listDefault]) {
+    results.largeCatalog.push(await interleave([sized(10), sized(1000)], scenario));
   }
 }
 
@@ -696,6 +751,27 @@ function render(r) {
       lines.push(`What bounds it: the floor takes ${fmt(ms(t.floor), 3)} ms per request on the pinned core, the floor with mcp-edge's hostcalls ${fmt(ms(t['floor-hostcalls']), 3)} ms (${(t['floor-hostcalls'].rps_median / t.floor.rps_median).toFixed(2)}x the floor's throughput before any MCP work), mcp-edge ${fmt(ms(edge), 3)} ms: its JSON-RPC/MCP work is ${fmt(ms(edge) - ms(t['floor-hostcalls']), 3)} ms.`);
     }
     if (edge && t['ts-sdk']) lines.push(`Goal: mcp-edge >= 2x the TS SDK: ${(edge.rps_median / t['ts-sdk'].rps_median).toFixed(2)}x (${edge.rps_median / t['ts-sdk'].rps_median >= 2 ? 'met' : 'missed'}).`);
+    if (t['mcp-edge-full'] && t.floor) lines.push(`The shipped configuration: ${(t['mcp-edge-full'].rps_median / t.floor.rps_median).toFixed(2)}x the floor.`);
+  }
+
+  // The shipped configuration against the minimal one, per request kind.
+  const configRows = [];
+  if (r.interleaved?.targets['mcp-edge'] && r.interleaved.targets['mcp-edge-full']) configRows.push(r.interleaved);
+  configRows.push(...(r.configCost ?? []).filter((b) => b.targets['mcp-edge'] && b.targets['mcp-edge-full']));
+  if (configRows.length > 0) {
+    lines.push('', `## The shipped configuration vs the minimal one, interleaved (c=8, ${configRows[0].rounds} rounds of ${configRows[0].seconds} s each)`, '');
+    lines.push('Minimal: conformance off, diagnostics on, no catalog (4 tools). Shipped: fastly.toml\'s local config, as `make serve` runs it (both catalogs, conformance and diagnostics).', '');
+    lines.push('| request | minimal median req/s (range) | shipped median req/s (range) | shipped vs minimal | minimal ms/request | shipped ms/request |');
+    lines.push('|---|--:|--:|--:|--:|--:|');
+    const ratios = [];
+    for (const block of configRows) {
+      const [min, full] = [block.targets['mcp-edge'], block.targets['mcp-edge-full']];
+      const ratio = full.rps_median / min.rps_median;
+      ratios.push([block.scenario, ratio]);
+      lines.push(`| ${block.scenario} | ${fmt(min.rps_median, 0)} (${fmt(min.rps_min, 0)}-${fmt(min.rps_max, 0)}) | ${fmt(full.rps_median, 0)} (${fmt(full.rps_min, 0)}-${fmt(full.rps_max, 0)}) | ${ratio.toFixed(2)}x | ${fmt(1000 / min.rps_median, 3)} | ${fmt(1000 / full.rps_median, 3)} |`);
+    }
+    const worst = Math.min(...ratios.map(([, x]) => x));
+    lines.push('', `Goal: the shipped configuration within 5% of the minimal one on each: worst ${worst.toFixed(2)}x (${worst >= 0.95 ? 'met' : 'missed'}).`);
   }
 
   const edgeMain = (row) => r.main.find((x) => x.target === 'mcp-edge' && x.scenarioKey === row.scenarioKey && x.connections === row.connections);
@@ -715,6 +791,27 @@ function render(r) {
   for (const row of [...r.toolsList].sort((a, b) => a.tools - b.tools)) {
     const ref = r.toolsList.find((x) => x.target === 'mcp-edge' && x.tools === row.tools);
     lines.push(`| ${row.targetLabel} | ${row.tools} | ${fmt(row.rps, 0)} | ${fmt(row.p50_ms)} | ${fmt(row.p99_ms)} | ${row.body_bytes ?? '-'} | ${ratio(row, ref)} | ${status(row)} |`);
+  }
+
+  if (r.largeCatalog?.length) {
+    lines.push('', `## A large catalog: 10 vs 1,000 catalog tools, interleaved (c=8, ${r.largeCatalog[0].rounds} rounds of ${r.largeCatalog[0].seconds} s)`, '');
+    lines.push('The same build (the bench-catalog feature) with `bench_tools = 10` and `= 1000`; default page size.', '');
+    lines.push('| request | 10 tools median req/s (range) | 1,000 tools median req/s (range) | 1,000 vs 10 | ms/request with 1,000 |');
+    lines.push('|---|--:|--:|--:|--:|');
+    for (const block of r.largeCatalog) {
+      const [small, large] = [block.targets['mcp-edge-10'], block.targets['mcp-edge-1000']];
+      if (!small || !large) continue;
+      lines.push(`| ${block.scenario} | ${fmt(small.rps_median, 0)} (${fmt(small.rps_min, 0)}-${fmt(small.rps_max, 0)}) | ${fmt(large.rps_median, 0)} (${fmt(large.rps_min, 0)}-${fmt(large.rps_max, 0)}) | ${(large.rps_median / small.rps_median).toFixed(2)}x | ${fmt(1000 / large.rps_median, 3)} |`);
+    }
+    const callBlock = r.largeCatalog.find((b) => b.scenario === SCENARIOS.call.label);
+    if (callBlock?.targets['mcp-edge-10'] && callBlock.targets['mcp-edge-1000']) {
+      const x = callBlock.targets['mcp-edge-1000'].rps_median / callBlock.targets['mcp-edge-10'].rps_median;
+      lines.push('', `Goal: tools/call on a 1,000-tool server within 10% of a 10-tool one: ${x.toFixed(2)}x (${x >= 0.9 ? 'met' : 'missed'}).`);
+    }
+    const listBlock = r.largeCatalog.find((b) => b.scenario !== SCENARIOS.call.label);
+    const onePage = r.toolsList.find((x) => x.target === 'mcp-edge' && x.tools === 1000 && !x.failed && !x.skipped);
+    const listMs = [listBlock?.targets['mcp-edge-1000'] && ['default page', 1000 / listBlock.targets['mcp-edge-1000'].rps_median], onePage && ['one page of 1,000', 1000 / onePage.rps]].filter(Boolean);
+    if (listMs.length) lines.push(`Goal: tools/list with 1,000 tools <= 5 ms of server time per request: ${listMs.map(([what, ms]) => `${what} ${fmt(ms, 2)} ms`).join(', ')} (${listMs.every(([, ms]) => ms <= 5) ? 'met' : 'missed'}).`);
   }
 
   lines.push('', `## Result size: diagnostics_payload bytes (c=${SCALE_CONCURRENCY})`, '');

@@ -3,6 +3,7 @@
 
 use crate::auth::{Principal, PrincipalKind};
 use crate::config::Config;
+use crate::http_tools::compiled::{CompiledCatalog, COMPILED};
 use crate::http_tools::{self, HttpToolSet};
 use crate::mcp::model::discover::CacheScope;
 use crate::mcp::server::ServerInfo;
@@ -42,37 +43,26 @@ pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
     sets
 }
 
-/// The declarative tool sets the configuration names, parsed from the compiled-in
-/// catalogs. A name without a catalog, or a catalog that fails validation, is skipped
-/// (unit tests keep the shipped catalogs valid).
+/// The declarative tool sets the configuration names, as the build script indexed them
+/// (`http_tools::compiled`): nothing is parsed until a request lists or calls a tool.
+/// With `bench_tools = N`, the first N tools of the `bench` catalog, which only builds
+/// with the `bench-catalog` feature have (`make bench`).
 pub fn http_sets(config: &Config) -> Vec<HttpToolSet> {
-    let mut sets: Vec<HttpToolSet> = CATALOGS
+    let enabled = |c: &&CompiledCatalog| config.tools.tool_sets.iter().any(|n| n == c.tool_set);
+    let mut sets: Vec<HttpToolSet> = COMPILED
         .iter()
-        .filter(|(name, _)| config.tools.tool_sets.iter().any(|n| n == name))
-        .filter_map(|(_, json)| http_tools::load_validated(json).ok())
+        .filter(|c| c.tool_set != BENCH)
+        .filter(enabled)
+        .map(|c| http_tools::compiled_set(c, usize::MAX))
         .collect();
     if config.tools.bench_tools > 0 {
-        let synthetic = synthetic_catalog(config.tools.bench_tools);
-        sets.extend(http_tools::load_validated(&synthetic).ok());
+        let bench = COMPILED.iter().find(|c| c.tool_set == BENCH);
+        sets.extend(bench.map(|c| http_tools::compiled_set(c, config.tools.bench_tools)));
     }
     sets
 }
 
-/// `count` read-only GET tools, for measuring how listing scales with the catalog.
-fn synthetic_catalog(count: usize) -> String {
-    let tools: Vec<serde_json::Value> = (0..count)
-        .map(|i| {
-            serde_json::json!({
-                "name": format!("bench_tool_{i:04}"),
-                "description": format!("Synthetic tool number {i}, registered for benchmarks only."),
-                "inputSchema": { "type": "object", "properties": { "id": { "type": "string", "maxLength": 64 } }, "required": ["id"] },
-                "annotations": { "readOnlyHint": true },
-                "request": { "method": "GET", "path": format!("/bench/{i}/{{id}}") }
-            })
-        })
-        .collect();
-    serde_json::json!({ "tool_set": "bench", "backend": "api", "tools": tools }).to_string()
-}
+const BENCH: &str = "bench";
 
 /// Everything offered to `principal`, in order: Rust tool sets, then declarative ones.
 /// A tool is offered when the principal's grants cover its tool set and, for tools that
@@ -99,7 +89,7 @@ pub fn for_caller<'a>(
     for set in http_sets {
         let writes_allowed = config.tools.allow_writes.contains(&set.name);
         for tool in &set.tools {
-            let name = tool.spec.name.as_str();
+            let name = tool.name();
             if !principal.may_use(&set.name, false) {
                 catalog.disabled.push(not_granted(name, &set.name, false));
             } else if tool.writes() && !writes_allowed {
@@ -168,12 +158,34 @@ pub fn cache_scope(principal: &Principal) -> CacheScope {
 
 #[cfg(test)]
 mod tests {
-    /// The synthetic catalog is loaded without `validate` at run time: it must pass it.
+    use super::*;
+
+    /// The build script's index says what the catalogs say: every tool in order, its
+    /// name, whether it writes, and JSON that parses to the same definition.
     #[test]
-    fn the_synthetic_catalog_is_valid() {
-        let set = crate::http_tools::load(&super::synthetic_catalog(3)).unwrap();
-        assert_eq!(set.tools.len(), 3);
-        assert_eq!(set.tools[2].spec.name, "bench_tool_0002");
-        crate::http_tools::check_schemas(&set).unwrap();
+    fn the_index_agrees_with_the_catalogs() {
+        for (name, json) in CATALOGS {
+            let parsed = crate::http_tools::load(json).unwrap();
+            let compiled = COMPILED.iter().find(|c| c.tool_set == name).unwrap();
+            let indexed = crate::http_tools::compiled_set(compiled, usize::MAX);
+            assert_eq!(indexed.name, parsed.name);
+            assert_eq!(indexed.tools.len(), parsed.tools.len(), "{name}");
+            for (a, b) in indexed.tools.iter().zip(&parsed.tools) {
+                assert_eq!((a.name(), a.writes()), (b.name(), b.writes()));
+                // The listing read from the index is the parsed tool's.
+                let listed = |t: &crate::http_tools::tool::HttpTool| {
+                    serde_json::to_string(&t.describe()).unwrap()
+                };
+                assert_eq!(listed(a), listed(b));
+                let (a, b) = (a.spec().unwrap(), b.spec().unwrap());
+                assert_eq!(a.raw_input_schema.get(), b.raw_input_schema.get());
+                assert_eq!(a.request.path, b.request.path);
+            }
+            assert_eq!(compiled.backend, parsed.tools[0].access.backend);
+        }
+        // Only the shipped catalogs (and, in bench builds, the bench one).
+        assert!(COMPILED
+            .iter()
+            .all(|c| CATALOGS.iter().any(|(n, _)| *n == c.tool_set) || c.tool_set == BENCH));
     }
 }

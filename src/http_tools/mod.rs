@@ -4,14 +4,17 @@
 //! Fastly API tool set is such a catalog, so both share argument validation, request
 //! rendering and error mapping.
 
+pub mod compiled;
 pub mod confirm;
 pub mod outcome;
 pub mod render;
 pub mod spec;
 pub mod tool;
 
+use crate::registry::tool::Tool;
 use crate::secret_keys::SERVER_OWNED;
 use crate::upstream::Upstream;
+use compiled::CompiledCatalog;
 use spec::{
     body_placeholders, placeholders, schema_properties, whole_placeholder, CatalogFile, HeaderSpec,
 };
@@ -45,10 +48,13 @@ impl ApiAccess {
 /// every request; a call compiles its own tool's schema anyway and reports a bad one.
 pub fn check_schemas(set: &HttpToolSet) -> Result<(), String> {
     for tool in &set.tools {
-        if let Err(e) = jsonschema::validator_for(&tool.spec.input_schema()) {
+        let name = tool.name();
+        let spec = tool
+            .spec()
+            .ok_or_else(|| format!("tool '{name}': its definition does not parse"))?;
+        if let Err(e) = jsonschema::validator_for(&spec.input_schema()) {
             return Err(format!(
-                "tool '{}': inputSchema is not a valid JSON Schema: {e}",
-                tool.spec.name
+                "tool '{name}': inputSchema is not a valid JSON Schema: {e}"
             ));
         }
     }
@@ -74,7 +80,6 @@ fn parse(json: &str) -> Result<CatalogFile, String> {
 }
 
 fn into_set(file: CatalogFile) -> HttpToolSet {
-    let name = file.tool_set.clone();
     let access = Arc::new(ApiAccess {
         backend: file.backend,
         secrets: file.secrets,
@@ -82,13 +87,30 @@ fn into_set(file: CatalogFile) -> HttpToolSet {
     let tools = file
         .tools
         .into_iter()
-        .map(|spec| HttpTool {
-            spec,
-            tool_set: name.clone(),
-            access: Arc::clone(&access),
-        })
+        .map(|spec| HttpTool::parsed(spec, Arc::clone(&access)))
         .collect();
-    HttpToolSet { name, tools }
+    HttpToolSet {
+        name: file.tool_set,
+        tools,
+    }
+}
+
+/// A catalog the build script indexed, its first `limit` tools, none parsed yet.
+pub fn compiled_set(catalog: &'static CompiledCatalog, limit: usize) -> HttpToolSet {
+    let access = Arc::new(ApiAccess {
+        backend: catalog.backend.to_owned(),
+        secrets: catalog.secrets.iter().map(|s| (*s).to_owned()).collect(),
+    });
+    let tools = catalog
+        .tools
+        .iter()
+        .take(limit)
+        .map(|tool| HttpTool::compiled(tool, Arc::clone(&access)))
+        .collect();
+    HttpToolSet {
+        name: catalog.tool_set.to_owned(),
+        tools,
+    }
 }
 
 /// The rules between catalogs: tool set names and tool names are unique, and no two

@@ -62,7 +62,7 @@ fn set(name: &str) -> HttpToolSet {
 
 fn call(api: &FakeApi, set_name: &str, tool: &str, args: Value) -> Value {
     let set = set(set_name);
-    let tool = set.tools.iter().find(|t| t.spec.name == tool).unwrap();
+    let tool = set.tools.iter().find(|t| t.name() == tool).unwrap();
     let mut notes = Vec::new();
     let mut ctx = RequestContext::new(None, &mut notes, api);
     let outcome = tool.call(args.as_object().unwrap(), &mut ctx);
@@ -87,7 +87,7 @@ fn shipped_catalogs_are_valid_and_describe_every_tool() {
         assert_eq!(loaded.name, name);
         for tool in &loaded.tools {
             let d = serde_json::to_value(tool.describe()).unwrap();
-            assert_eq!(d["inputSchema"]["type"], "object", "{}", tool.spec.name);
+            assert_eq!(d["inputSchema"]["type"], "object", "{}", tool.name());
             assert!(d["annotations"]["readOnlyHint"].is_boolean());
         }
     }
@@ -96,7 +96,7 @@ fn shipped_catalogs_are_valid_and_describe_every_tool() {
         .tools
         .iter()
         .filter(|t| t.writes())
-        .map(|t| t.spec.name.as_str())
+        .map(|t| t.name())
         .collect();
     assert_eq!(writes, ["fastly_purge_surrogate_key", "fastly_purge_all"]);
 }
@@ -512,7 +512,7 @@ fn missing_credentials_are_reported_without_a_call() {
     let tool = set
         .tools
         .iter()
-        .find(|t| t.spec.name == "backoffice_staff_role")
+        .find(|t| t.name() == "backoffice_staff_role")
         .unwrap();
     let mut notes = Vec::new();
     let mut ctx = RequestContext::new(None, &mut notes, &NoSecrets);

@@ -2,6 +2,7 @@
 //! resolvable defaults, have the user confirm a write when the client can ask them,
 //! make the request on its catalog's backend, shape the answer.
 
+use super::compiled::CompiledTool;
 use super::confirm;
 use super::outcome;
 use super::render;
@@ -9,33 +10,120 @@ use super::spec::{RequestSpec, ToolSpec};
 use super::ApiAccess;
 use crate::mcp::context::RequestContext;
 use crate::registry::schema::check_arguments;
-use crate::registry::tool::{CallToolResult, Tool, ToolDescriptor, ToolOutcome};
+use crate::registry::tool::{CallToolResult, Tool, ToolAnnotations, ToolDescriptor, ToolOutcome};
 use crate::upstream::{Upstream, UpstreamRequest};
 use http::Method;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 pub struct HttpTool {
-    pub spec: ToolSpec,
-    /// Which tool set it belongs to (guarded writes are enabled per set).
-    pub tool_set: String,
+    source: Source,
     /// Its catalog's backend and secrets.
-    pub access: std::sync::Arc<ApiAccess>,
+    pub access: Arc<ApiAccess>,
+}
+
+enum Source {
+    /// Parsed with its catalog (`http_tools::load`: tests and checks).
+    Parsed(Box<ToolSpec>),
+    /// Indexed at build time: its listing is read when a request lists it, its whole
+    /// definition when a request calls it.
+    Compiled {
+        tool: &'static CompiledTool,
+        listing: OnceLock<Option<Listing>>,
+        spec: OnceLock<Option<Box<ToolSpec>>>,
+    },
+}
+
+/// What tools/list shows of a compiled tool, borrowed from its indexed JSON: the request
+/// and response parts are skipped unread, and nothing is copied but escaped text.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Listing {
+    #[serde(borrow)]
+    name: Cow<'static, str>,
+    #[serde(borrow, default)]
+    title: Option<Cow<'static, str>>,
+    #[serde(borrow)]
+    description: Cow<'static, str>,
+    #[serde(borrow)]
+    input_schema: &'static RawValue,
+    #[serde(borrow, default)]
+    output_schema: Option<&'static RawValue>,
+    annotations: ToolAnnotations,
 }
 
 impl HttpTool {
+    pub fn parsed(spec: ToolSpec, access: Arc<ApiAccess>) -> Self {
+        HttpTool {
+            source: Source::Parsed(Box::new(spec)),
+            access,
+        }
+    }
+
+    pub fn compiled(tool: &'static CompiledTool, access: Arc<ApiAccess>) -> Self {
+        let source = Source::Compiled {
+            tool,
+            listing: OnceLock::new(),
+            spec: OnceLock::new(),
+        };
+        HttpTool { source, access }
+    }
+
+    /// Its definition; `None` only if indexed JSON failed to parse, which the unit tests
+    /// of the shipped catalogs rule out.
+    pub fn spec(&self) -> Option<&ToolSpec> {
+        match &self.source {
+            Source::Parsed(spec) => Some(spec),
+            Source::Compiled { tool, spec, .. } => spec
+                .get_or_init(|| serde_json::from_str(tool.json).ok().map(Box::new))
+                .as_deref(),
+        }
+    }
+
     /// Whether calling it may change data.
     pub fn writes(&self) -> bool {
-        self.spec.annotations.read_only_hint != Some(true)
+        match &self.source {
+            Source::Parsed(spec) => spec.annotations.read_only_hint != Some(true),
+            Source::Compiled { tool, .. } => tool.writes,
+        }
     }
 }
 
 impl Tool for HttpTool {
     fn name(&self) -> &str {
-        &self.spec.name
+        match &self.source {
+            Source::Parsed(spec) => &spec.name,
+            Source::Compiled { tool, .. } => tool.name,
+        }
     }
 
     fn describe(&self) -> ToolDescriptor<'_> {
-        let spec = &self.spec;
+        if let Source::Compiled { tool, listing, .. } = &self.source {
+            let listing = listing.get_or_init(|| serde_json::from_str(tool.json).ok());
+            if let Some(l) = listing {
+                return ToolDescriptor {
+                    name: &l.name,
+                    title: l.title.as_deref(),
+                    description: &l.description,
+                    input_schema: l.input_schema,
+                    output_schema: l.output_schema,
+                    annotations: l.annotations,
+                };
+            }
+        }
+        let Some(spec) = self.spec() else {
+            return ToolDescriptor {
+                name: self.name(),
+                title: None,
+                description: "This tool's definition could not be read.",
+                input_schema: RawValue::NULL,
+                output_schema: None,
+                annotations: Default::default(),
+            };
+        };
         ToolDescriptor {
             name: &spec.name,
             title: spec.title.as_deref(),
@@ -47,19 +135,22 @@ impl Tool for HttpTool {
     }
 
     fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome {
-        if let Err(problems) = check_arguments(&self.spec.input_schema(), arguments) {
+        let Some(spec) = self.spec() else {
+            return CallToolResult::error("This tool's definition could not be read.").into();
+        };
+        if let Err(problems) = check_arguments(&spec.input_schema(), arguments) {
             return CallToolResult::error(format!("Invalid arguments: {problems}")).into();
         }
         let mut args = arguments.clone();
         let upstream = ctx.upstream;
-        for (name, resolve) in &self.spec.request.resolve {
+        for (name, resolve) in &spec.request.resolve {
             if args.contains_key(name) {
                 continue;
             }
             match resolve_default(
                 upstream,
                 &self.access,
-                &self.spec.request,
+                &spec.request,
                 &resolve.path,
                 &resolve.pointer,
                 &args,
@@ -72,17 +163,16 @@ impl Tool for HttpTool {
             }
         }
         let secret = |key: &str| self.access.secret(upstream, key);
-        let request = match render::request(&self.spec.request, &args, &secret) {
+        let request = match render::request(&spec.request, &args, &secret) {
             Ok(request) => request.to(&self.access.backend),
             Err(problem) => return CallToolResult::error(problem).into(),
         };
         if self.writes() {
-            if let Some(not_yet) = confirm::write(&self.spec, &request, ctx) {
+            if let Some(not_yet) = confirm::write(spec, &request, ctx) {
                 return not_yet;
             }
         }
-        let offset = self
-            .spec
+        let offset = spec
             .response
             .offset_argument
             .as_ref()
@@ -91,9 +181,8 @@ impl Tool for HttpTool {
             .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
         let result = match upstream.send(request) {
             Ok(response) => {
-                let output_schema = self.spec.output_schema();
-                let spec = &self.spec.response;
-                outcome::from_response(response, spec, offset, output_schema.as_ref())
+                let output_schema = spec.output_schema();
+                outcome::from_response(response, &spec.response, offset, output_schema.as_ref())
             }
             Err(error) => outcome::unreachable(error, &self.access.backend),
         };

@@ -28,9 +28,10 @@ fn shipped_schemas() -> Vec<(String, Value)> {
     for (_, json) in crate::catalog::CATALOGS {
         let set = crate::http_tools::load_validated(json).unwrap();
         for tool in &set.tools {
-            schemas.push((tool.spec.name.clone(), tool.spec.input_schema()));
-            if let Some(output) = tool.spec.output_schema() {
-                schemas.push((format!("{} output", tool.spec.name), output));
+            let spec = tool.spec().unwrap();
+            schemas.push((spec.name.clone(), spec.input_schema()));
+            if let Some(output) = spec.output_schema() {
+                schemas.push((format!("{} output", spec.name), output));
             }
         }
     }
