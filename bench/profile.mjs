@@ -25,7 +25,12 @@ const count = Number(countArg);
 const body = process.env.PROFILE_BODY
   || JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'diagnostics_payload', arguments: { bytes: 1024 } } });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-edge-profile-'));
-const config = configArg === 'full' ? {} : { conformance: 'off', diagnostics: 'on', tool_sets: '' };
+// PROFILE_SETTINGS='{"bench_tools":"1000","page_size":"5000"}' adds settings to either
+// (the bench catalog needs a wasm built with the bench-catalog feature).
+const config = {
+  ...(configArg === 'full' ? {} : { conformance: 'off', diagnostics: 'on', tool_sets: '' }),
+  ...(process.env.PROFILE_SETTINGS ? JSON.parse(process.env.PROFILE_SETTINGS) : {}),
+};
 
 process.env.WASM = wasm;
 const stack = await startStack({ config, extraArgs: [`--profile=guest,${dir},10us`] });

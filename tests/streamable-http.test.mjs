@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LoggingMessageNotificationSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { sseBlocks, sseEvent } from './lib/sse.mjs';
+import { openSse, sseBlocks, sseEvent } from './lib/sse.mjs';
 import { MCP_HEADERS, post, startStack } from './lib/stack.mjs';
 
 const PNG =
@@ -162,6 +162,33 @@ test('progress notifications stream before the result: the raw stream', async ()
     })),
     { jsonrpc: '2.0', id: 'progress-raw', result: { content: [{ type: 'text', text: 'Progress test completed' }] } },
   ]);
+});
+
+test('progress reaches the client while the tool still works', async () => {
+  // bench_progress reports one step, then works (sleeps) for 1 s, then answers. Read off
+  // the wire as it comes: the progress event must arrive while the stream is still open,
+  // and the result about a second later. A server that buffered the reply until the tool
+  // finished would deliver both together.
+  const headers = { ...MCP_HEADERS, 'mcp-session-id': transport.sessionId, 'mcp-protocol-version': transport.protocolVersion };
+  const started = Date.now();
+  const stream = await openSse(stack.mcp, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      jsonrpc: '2.0', id: 'working', method: 'tools/call',
+      params: { name: 'bench_progress', arguments: { steps: 1, pause_ms: 1000 }, _meta: { progressToken: 'work' } },
+    }),
+  });
+  const progress = sseEvent(await stream.next((b) => b.includes('notifications/progress'), 10_000));
+  const progressAt = Date.now() - started;
+  assert.deepEqual(JSON.parse(progress.data).params, { progressToken: 'work', progress: 1, total: 1 });
+  const result = sseEvent(await stream.next((b) => b.includes('"id":"working"'), 10_000));
+  const resultAt = Date.now() - started;
+  stream.close();
+  assert.match(JSON.parse(result.data).result.content[0].text, /^00000000/);
+  // The tool works 1 s after its progress: the two cannot have come together.
+  assert.ok(resultAt - progressAt >= 500, `progress at ${progressAt} ms, result at ${resultAt} ms`);
+  console.log(`progress on the wire at ${progressAt} ms, the result at ${resultAt} ms (the tool works 1,000 ms in between)`);
 });
 
 test('progress notifications stream before the result: the TS SDK client', async () => {
