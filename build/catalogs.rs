@@ -7,7 +7,7 @@
 //! With the `bench-catalog` feature a catalog `bench` of 1,000 synthetic read-only tools
 //! is indexed too: the benchmark lists and calls large catalogs through the same path.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt::Write;
 use std::path::Path;
@@ -27,16 +27,56 @@ struct File<'a> {
 }
 
 #[derive(Deserialize)]
-struct Head {
+#[serde(rename_all = "camelCase")]
+struct Head<'a> {
     name: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(borrow)]
+    input_schema: &'a RawValue,
+    #[serde(borrow, default)]
+    output_schema: Option<&'a RawValue>,
     #[serde(default)]
     annotations: Annotations,
 }
 
-#[derive(Deserialize, Default)]
+/// MCP tool annotations, in the order the service writes them.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 struct Annotations {
-    #[serde(rename = "readOnlyHint")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     read_only_hint: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    destructive_hint: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    idempotent_hint: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    open_world_hint: Option<bool>,
+}
+
+/// The tools/list entry as the service writes it (`ToolDescriptor`; a unit test holds
+/// the two to the same bytes).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Listing<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    description: &'a str,
+    input_schema: &'a RawValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output_schema: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "is_empty")]
+    annotations: &'a Annotations,
+}
+
+fn is_empty(a: &&Annotations) -> bool {
+    a.read_only_hint.is_none()
+        && a.destructive_hint.is_none()
+        && a.idempotent_hint.is_none()
+        && a.open_world_hint.is_none()
 }
 
 fn main() {
@@ -76,9 +116,19 @@ fn main() {
             let head: Head = serde_json::from_str(tool.get())
                 .unwrap_or_else(|e| panic!("{path}: a tool without a name: {e}"));
             let writes = head.annotations.read_only_hint != Some(true);
+            let listing = Listing {
+                name: &head.name,
+                title: head.title.as_deref(),
+                description: &head.description,
+                input_schema: head.input_schema,
+                output_schema: head.output_schema,
+                annotations: &head.annotations,
+            };
+            let listing = serde_json::to_string(&listing)
+                .unwrap_or_else(|e| panic!("{path}: {}: {e}", head.name));
             let _ = writeln!(
                 code,
-                "        CompiledTool {{ name: {:?}, writes: {writes}, json: {:?} }},",
+                "        CompiledTool {{ name: {:?}, writes: {writes}, listing: {listing:?}, json: {:?} }},",
                 head.name,
                 tool.get()
             );

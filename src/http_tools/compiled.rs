@@ -17,6 +17,8 @@ pub struct CompiledCatalog {
 pub struct CompiledTool {
     pub name: &'static str,
     pub writes: bool,
+    /// Its tools/list entry, serialized at build time as the service writes it.
+    pub listing: &'static str,
     /// The tool's object in the catalog, as written (a `spec::ToolSpec`).
     pub json: &'static str,
 }

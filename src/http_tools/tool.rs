@@ -10,13 +10,11 @@ use super::spec::{RequestSpec, ToolSpec};
 use super::ApiAccess;
 use crate::mcp::context::RequestContext;
 use crate::registry::schema::check_arguments;
-use crate::registry::tool::{CallToolResult, Tool, ToolAnnotations, ToolDescriptor, ToolOutcome};
+use crate::registry::tool::{CallToolResult, Tool, ToolDescriptor, ToolOutcome};
 use crate::upstream::{Upstream, UpstreamRequest};
 use http::Method;
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 pub struct HttpTool {
@@ -28,31 +26,12 @@ pub struct HttpTool {
 enum Source {
     /// Parsed with its catalog (`http_tools::load`: tests and checks).
     Parsed(Box<ToolSpec>),
-    /// Indexed at build time: its listing is read when a request lists it, its whole
-    /// definition when a request calls it.
+    /// Indexed at build time: listed from its serialized entry, parsed when a request
+    /// calls it.
     Compiled {
         tool: &'static CompiledTool,
-        listing: OnceLock<Option<Listing>>,
         spec: OnceLock<Option<Box<ToolSpec>>>,
     },
-}
-
-/// What tools/list shows of a compiled tool, borrowed from its indexed JSON: the request
-/// and response parts are skipped unread, and nothing is copied but escaped text.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Listing {
-    #[serde(borrow)]
-    name: Cow<'static, str>,
-    #[serde(borrow, default)]
-    title: Option<Cow<'static, str>>,
-    #[serde(borrow)]
-    description: Cow<'static, str>,
-    #[serde(borrow)]
-    input_schema: &'static RawValue,
-    #[serde(borrow, default)]
-    output_schema: Option<&'static RawValue>,
-    annotations: ToolAnnotations,
 }
 
 impl HttpTool {
@@ -66,7 +45,6 @@ impl HttpTool {
     pub fn compiled(tool: &'static CompiledTool, access: Arc<ApiAccess>) -> Self {
         let source = Source::Compiled {
             tool,
-            listing: OnceLock::new(),
             spec: OnceLock::new(),
         };
         HttpTool { source, access }
@@ -101,19 +79,6 @@ impl Tool for HttpTool {
     }
 
     fn describe(&self) -> ToolDescriptor<'_> {
-        if let Source::Compiled { tool, listing, .. } = &self.source {
-            let listing = listing.get_or_init(|| serde_json::from_str(tool.json).ok());
-            if let Some(l) = listing {
-                return ToolDescriptor {
-                    name: &l.name,
-                    title: l.title.as_deref(),
-                    description: &l.description,
-                    input_schema: l.input_schema,
-                    output_schema: l.output_schema,
-                    annotations: l.annotations,
-                };
-            }
-        }
         let Some(spec) = self.spec() else {
             return ToolDescriptor {
                 name: self.name(),
@@ -131,6 +96,13 @@ impl Tool for HttpTool {
             input_schema: &spec.raw_input_schema,
             output_schema: spec.raw_output_schema.as_deref(),
             annotations: spec.annotations,
+        }
+    }
+
+    fn listing(&self) -> Option<&RawValue> {
+        match &self.source {
+            Source::Compiled { tool, .. } => serde_json::from_str(tool.listing).ok(),
+            Source::Parsed(_) => None,
         }
     }
 

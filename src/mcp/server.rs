@@ -25,7 +25,7 @@ use super::model::resource::{
     ListResourceTemplatesResult, ListResourcesResult, ReadResourceResult, ResourceNotFound,
     UriParams,
 };
-use super::model::tool::{CallToolParams, CallToolResult, ListToolsResult};
+use super::model::tool::{CallToolParams, CallToolResult, ListToolsResult, ListedTool};
 use super::model::{content::ResourceContents, EmptyResult, ListParams, SetLevelParams};
 use super::request_state::StateSigner;
 use super::version;
@@ -143,7 +143,13 @@ impl Server<'_> {
                 let ListParams { cursor } = parse(params)?;
                 let (items, next) = page(&catalog.tools, cursor.as_deref(), self.page_size)?;
                 serialize(&ListToolsResult {
-                    tools: items.iter().map(|t| t.describe()).collect(),
+                    tools: items
+                        .iter()
+                        .map(|t| match t.listing() {
+                            Some(listing) => ListedTool::Serialized(listing),
+                            None => ListedTool::Described(t.describe()),
+                        })
+                        .collect(),
                     next_cursor: next,
                 })
             }

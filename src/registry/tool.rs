@@ -17,6 +17,11 @@ pub trait Tool: Sync {
     fn name(&self) -> &str;
     /// The tools/list entry.
     fn describe(&self) -> ToolDescriptor<'_>;
+    /// The tools/list entry already serialized, when the tool has one (catalog tools
+    /// indexed at build time): listed as is, nothing parsed or escaped.
+    fn listing(&self) -> Option<&RawValue> {
+        None
+    }
     /// Runs the tool: its result, or what it needs to ask the client first (`mcp::input`).
     fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome;
 }
