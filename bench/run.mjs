@@ -115,6 +115,8 @@ const SCENARIOS = {
   // The same requests as MCP 2026-07-28 sends them: per-request _meta and the headers
   // that must match it (what the version checks, header checks and result fields cost).
   listModern: {
+    // Only mcp-edge speaks 2026-07-28 (the TS SDK 1.x answers these with HTTP 400).
+    edgeOnly: true,
     label: 'tools/list, MCP 2026-07-28',
     body: { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: {
       'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -126,6 +128,7 @@ const SCENARIOS = {
     contentType: 'application/json',
   },
   callModern: {
+    edgeOnly: true,
     label: 'tools/call 1 KB (JSON), MCP 2026-07-28',
     body: call('diagnostics_payload', { bytes: 1024 }, {
       'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -418,6 +421,7 @@ for (const target of TARGETS.filter(() => section('main'))) {
     await warmup(running, target);
     for (const [key, scenario] of Object.entries(SCENARIOS)) {
       if (target.onlyMain && !target.onlyMain.includes(key)) continue;
+      if (scenario.edgeOnly && !target.key.startsWith('mcp-edge')) continue;
       for (const c of CONCURRENCY) results.main.push({ scenarioKey: key, ...(await measure(target, running, scenario, c, DURATION)) });
     }
     if (target.key === 'mcp-edge') {
@@ -437,6 +441,7 @@ for (const target of TARGETS.filter(() => section('main'))) {
     results.problems.push(`${target.key} did not start: ${outcome.startError}`);
     for (const [key, scenario] of Object.entries(SCENARIOS)) {
       if (target.onlyMain && !target.onlyMain.includes(key)) continue;
+      if (scenario.edgeOnly && !target.key.startsWith('mcp-edge')) continue;
       for (const c of CONCURRENCY) results.main.push({ scenarioKey: key, target: target.key, targetLabel: target.label, scenario: scenario.label, connections: c, failed: true, error: 'did not start' });
     }
   }

@@ -68,13 +68,6 @@ pub fn load(json: &str) -> Result<HttpToolSet, String> {
     Ok(into_set(file))
 }
 
-/// Parses a catalog that `validate` has already passed: the shipped catalogs (their unit
-/// tests validate them) and the synthetic benchmark one. Every request loads the
-/// catalogs its configuration enables, so the rules are not checked again each time.
-pub fn load_validated(json: &str) -> Result<HttpToolSet, String> {
-    parse(json).map(into_set)
-}
-
 fn parse(json: &str) -> Result<CatalogFile, String> {
     serde_json::from_str(json).map_err(|e| format!("catalog: {e}"))
 }

@@ -55,7 +55,7 @@ impl HttpTool {
     pub fn spec(&self) -> Option<&ToolSpec> {
         match &self.source {
             Source::Parsed(spec) => Some(spec),
-            Source::Compiled { tool, spec, .. } => spec
+            Source::Compiled { tool, spec } => spec
                 .get_or_init(|| serde_json::from_str(tool.json).ok().map(Box::new))
                 .as_deref(),
         }
