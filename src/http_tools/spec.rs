@@ -34,9 +34,8 @@ pub struct ToolSpec {
     #[serde(default)]
     pub title: Option<String>,
     pub description: String,
-    /// Kept as raw JSON: parsing every schema into a `Value` tree was most of the cost
-    /// of loading a catalog, which each request pays; a schema is parsed only when a
-    /// request lists or calls the tool (`ToolSpec::input_schema`).
+    /// Kept as raw JSON: it goes out unparsed in listings, and is parsed only when a
+    /// request calls the tool (`ToolSpec::input_schema`).
     #[serde(rename = "inputSchema")]
     pub raw_input_schema: Box<RawValue>,
     #[serde(default, rename = "outputSchema")]

@@ -1,7 +1,7 @@
 //! The registry: tool sets (named groups of tools, resources, templates and prompts)
 //! and the catalog of what this deployment enables. Adding a feature is one `const`
 //! definition in a tool set; the catalog is assembled per request from static data and
-//! the parsed declarative catalogs, as references (no copies of tools).
+//! the declarative catalogs indexed at build time, as references (no copies of tools).
 
 pub mod page;
 pub mod prompt;
