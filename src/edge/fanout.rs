@@ -8,10 +8,19 @@ use mcp_edge::config::{Config, GripSig};
 use mcp_edge::fanout::grip_sig::GripVerifier;
 use mcp_edge::transport::{connection::ClientConnection, envelope::Refusal};
 
+use mcp_edge::headers::GRIP_SIG;
 use mcp_edge::secret_keys::{GRIP_KEY, PUBLISH_TOKEN};
 
 pub fn service_id() -> String {
     std::env::var("FASTLY_SERVICE_ID").unwrap_or_default()
+}
+
+/// Whether a request carries a valid Grip-Sig: Fanout's callback (asked on /sse when its
+/// Host or Origin is refused, and on the next link of a held call's stream).
+pub fn signed_by_fanout(config: &Config, request: &ClientRequest) -> bool {
+    request
+        .header(GRIP_SIG)
+        .is_some_and(|sig| grip_verifier(config).verify(sig).is_ok())
 }
 
 pub fn grip_verifier(config: &Config) -> GripVerifier {

@@ -9,7 +9,6 @@ use super::request::ClientRequest;
 use http::{header, Response, StatusCode};
 use mcp_edge::auth::{challenge, Principal};
 use mcp_edge::config::Config;
-use mcp_edge::headers::GRIP_SIG;
 use mcp_edge::jsonrpc::{calls_in, RequestId};
 use mcp_edge::router::Route;
 use mcp_edge::transport::envelope::{too_many_requests, Refusal};
@@ -48,7 +47,7 @@ pub fn origin(
     let origin = request.header(header::ORIGIN);
     match origin::check(config, Some(host), origin) {
         Ok(cors) => client.cors = cors,
-        Err(_) if route == Route::LegacySse && grip_sig_valid(config, request) => {
+        Err(_) if route == Route::LegacySse && super::fanout::signed_by_fanout(config, request) => {
             client.cors = origin::reflect(config, host, origin);
         }
         Err(reason) => return Err(Refusal::new(StatusCode::FORBIDDEN, reason).response()),
@@ -116,12 +115,4 @@ pub fn caller(
         });
     }
     Ok((principal, site))
-}
-
-/// Whether a request carries a valid Grip-Sig (only asked when its Host or Origin is
-/// refused: Fanout's callback may come back under another Host).
-fn grip_sig_valid(config: &Config, request: &ClientRequest) -> bool {
-    request
-        .header(GRIP_SIG)
-        .is_some_and(|sig| super::fanout::grip_verifier(config).verify(sig).is_ok())
 }

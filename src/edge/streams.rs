@@ -5,11 +5,10 @@ use super::client::Client;
 use super::request::ClientRequest;
 use fastly::kv_store::KVStore;
 use mcp_edge::config::Config;
-use mcp_edge::headers::GRIP_SIG;
 use mcp_edge::transport::connection::ClientConnection;
 use mcp_edge::transport::held_stream::{self, StreamStore, KEEP_SECONDS, STORE};
 use std::cell::OnceCell;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// `mcp_streams`, opened when a held call first needs it (most requests never do). A
 /// deployment without it still holds calls; a publish Fanout drops is then lost.
@@ -46,17 +45,11 @@ impl StreamStore for KvStreams {
 /// Fanout's request of a held call's next link: answered only when its Grip-Sig
 /// verifies (nobody else has a reason to ask, and a 404 tells them nothing).
 pub fn next(request: &ClientRequest, config: &Config, client: &mut Client) {
-    let verifier = super::fanout::grip_verifier(config);
-    let from_fanout = request
-        .header(GRIP_SIG)
-        .is_some_and(|sig| verifier.verify(sig).is_ok());
-    if !from_fanout {
+    if !super::fanout::signed_by_fanout(config, request) {
         client.respond(held_stream::not_found());
         return;
     }
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = super::sessions::now();
     let keepalive = config.legacy_sse.keepalive_seconds;
     let store = KvStreams::default();
     client.respond(held_stream::next(&request.head, &store, now, keepalive));

@@ -129,8 +129,9 @@ fn validate(schema: &Value, instance: &Value, at: &str, out: &mut Vec<(String, S
             "const" if !equal(value, instance) => {
                 out.push((at.into(), format!("{value} was expected")));
             }
-            "minLength" | "maxLength" => length(keyword, value, instance, at, out),
-            "minItems" | "maxItems" => items_count(keyword, value, instance, at, out),
+            "minLength" | "maxLength" | "minItems" | "maxItems" => {
+                size(keyword, value, instance, at, out);
+            }
             "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
                 bound(keyword, value, instance, at, out);
             }
@@ -277,54 +278,29 @@ fn required(value: &Value, instance: &Value, at: &str, out: &mut Vec<(String, St
     }
 }
 
-fn length(
-    keyword: &str,
-    value: &Value,
-    instance: &Value,
-    at: &str,
-    out: &mut Vec<(String, String)>,
-) {
-    let (Value::String(text), Some(limit)) = (instance, value.as_u64()) else {
+/// minLength/maxLength (a string's characters) and minItems/maxItems (an array's items).
+fn size(keyword: &str, value: &Value, instance: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    let count = match (keyword, instance) {
+        ("minLength" | "maxLength", Value::String(text)) => text.chars().count(),
+        ("minItems" | "maxItems", Value::Array(items)) => items.len(),
+        _ => return,
+    } as u64;
+    let Some(limit) = value.as_u64() else {
         return;
     };
-    let count = text.chars().count() as u64;
     let plural = if limit == 1 { "" } else { "s" };
-    if keyword == "minLength" && count < limit {
-        out.push((
-            at.into(),
-            format!("{instance} is shorter than {limit} character{plural}"),
-        ));
-    } else if keyword == "maxLength" && count > limit {
-        out.push((
-            at.into(),
-            format!("{instance} is longer than {limit} character{plural}"),
-        ));
-    }
-}
-
-fn items_count(
-    keyword: &str,
-    value: &Value,
-    instance: &Value,
-    at: &str,
-    out: &mut Vec<(String, String)>,
-) {
-    let (Value::Array(items), Some(limit)) = (instance, value.as_u64()) else {
-        return;
+    let message = match keyword {
+        "minLength" if count < limit => {
+            format!("{instance} is shorter than {limit} character{plural}")
+        }
+        "maxLength" if count > limit => {
+            format!("{instance} is longer than {limit} character{plural}")
+        }
+        "minItems" if count < limit => format!("{instance} has less than {limit} item{plural}"),
+        "maxItems" if count > limit => format!("{instance} has more than {limit} item{plural}"),
+        _ => return,
     };
-    let count = items.len() as u64;
-    let plural = if limit == 1 { "" } else { "s" };
-    if keyword == "minItems" && count < limit {
-        out.push((
-            at.into(),
-            format!("{instance} has less than {limit} item{plural}"),
-        ));
-    } else if keyword == "maxItems" && count > limit {
-        out.push((
-            at.into(),
-            format!("{instance} has more than {limit} item{plural}"),
-        ));
-    }
+    out.push((at.into(), message));
 }
 
 fn bound(
