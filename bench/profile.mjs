@@ -67,6 +67,9 @@ try {
 const clean = (name) => name.replace(/::h[0-9a-f]{16}$/, '');
 const inclusive = new Map();
 const self = new Map();
+// PROFILE_CALLERS=free: for samples with a matching function on top, the 3 frames under it.
+const callersOf = process.env.PROFILE_CALLERS ? new RegExp(process.env.PROFILE_CALLERS) : null;
+const callers = new Map();
 let samples = 0;
 let spans = 0;
 let profiles = 0;
@@ -82,6 +85,12 @@ for (const file of fs.readdirSync(dir)) {
       if (stack === null) continue;
       samples += 1;
       const seen = new Set();
+      if (callersOf && callersOf.test(name(stackTable.frame[stack]))) {
+        const chain = [];
+        for (let up = stackTable.prefix[stack]; up !== null && chain.length < 3; up = stackTable.prefix[up]) chain.push(name(stackTable.frame[up]).slice(0, 90));
+        const key = chain.join(' < ');
+        callers.set(key, (callers.get(key) || 0) + 1);
+      }
       let top = true;
       while (stack !== null) {
         const fn = name(stackTable.frame[stack]);
@@ -104,4 +113,8 @@ console.log('\ninclusive (share of samples with the function on the stack):');
 for (const [fn, n] of top(inclusive, 40)) console.log(`${pct(n)}  ${fn.slice(0, 140)}`);
 console.log('\nself (share of samples with the function on top):');
 for (const [fn, n] of top(self, 20)) console.log(`${pct(n)}  ${fn.slice(0, 140)}`);
+if (callersOf) {
+  console.log(`\ncallers of /${callersOf.source}/ on top (share of all samples):`);
+  for (const [chain, n] of top(callers, 15)) console.log(`${pct(n)}  ${chain}`);
+}
 process.exit(failures === 0 ? 0 : 1);

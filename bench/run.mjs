@@ -62,6 +62,9 @@ const FLOOR_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/release/bench-fl
 // compiled-catalog path as the shipped catalogs.
 const BENCH_CATALOG_WASM = path.join(ROOT, 'target/bench-catalog/wasm32-wasip1/release/mcp-edge.wasm');
 const FLOOR_HOSTCALLS_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/release/floor-hostcalls.wasm');
+// The floor's reply from mcp-edge's own module, every line kept (feature bench-floor;
+// bench/run.sh builds it): what the module's size costs a request, apart from its work.
+const FLOOR_SIZED_WASM = path.join(ROOT, 'target/bench-floor/wasm32-wasip1/release/mcp-edge.wasm');
 const EDGE_WASM = env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
 const VICEROY = env.VICEROY || 'viceroy';
 
@@ -254,6 +257,7 @@ const TARGETS = [
   // The floor plus the platform calls mcp-edge makes for a tools/call (headers, Config
   // Store keys, rate limiter, log line) and no MCP work: what those calls cost.
   floorTarget('floor-hostcalls', 'floor + mcp-edge\'s hostcalls (Viceroy)', FLOOR_HOSTCALLS_WASM),
+  floorTarget('floor-sized', 'floor reply from mcp-edge\'s module (Viceroy)', FLOOR_SIZED_WASM),
   {
     key: 'ts-sdk',
     label: 'TypeScript SDK 1.32.2 (Node 22)',
@@ -531,7 +535,7 @@ const targetsNamed = (keys) => keys
   .map((k) => TARGETS.find((t) => t.key === k));
 
 if (section('interleaved')) {
-  const targets = targetsNamed(['mcp-edge', 'mcp-edge-full', 'mcp-edge-baseline', 'floor', 'floor-hostcalls', 'ts-sdk', 'rmcp']);
+  const targets = targetsNamed(['mcp-edge', 'mcp-edge-full', 'mcp-edge-baseline', 'floor', 'floor-sized', 'floor-hostcalls', 'ts-sdk', 'rmcp']);
   // mcp-edge again, called as a 2026-07-28 client calls it.
   const edgeTarget = targets.find((t) => t.key === 'mcp-edge');
   if (edgeTarget) {
@@ -706,7 +710,7 @@ function versions() {
 
 function sizes() {
   const size = (file) => (existsSync(file) ? statSync(file).size : null);
-  return { mcp_edge_wasm: size(EDGE_WASM), floor_wasm: size(FLOOR_WASM), rmcp_binary: size(RMCP_BIN) };
+  return { mcp_edge_wasm: size(EDGE_WASM), floor_wasm: size(FLOOR_WASM), floor_sized_wasm: size(FLOOR_SIZED_WASM), rmcp_binary: size(RMCP_BIN) };
 }
 
 function fmt(value, digits = 2) {
@@ -756,7 +760,17 @@ function render(r) {
       lines.push(`What bounds it: the floor takes ${fmt(ms(t.floor), 3)} ms per request on the pinned core, the floor with mcp-edge's hostcalls ${fmt(ms(t['floor-hostcalls']), 3)} ms (${(t['floor-hostcalls'].rps_median / t.floor.rps_median).toFixed(2)}x the floor's throughput before any MCP work), mcp-edge ${fmt(ms(edge), 3)} ms: its JSON-RPC/MCP work is ${fmt(ms(edge) - ms(t['floor-hostcalls']), 3)} ms.`);
     }
     if (edge && t['ts-sdk']) lines.push(`Goal: mcp-edge >= 2x the TS SDK: ${(edge.rps_median / t['ts-sdk'].rps_median).toFixed(2)}x (${edge.rps_median / t['ts-sdk'].rps_median >= 2 ? 'met' : 'missed'}).`);
-    if (t['mcp-edge-full'] && t.floor) lines.push(`The shipped configuration: ${(t['mcp-edge-full'].rps_median / t.floor.rps_median).toFixed(2)}x the floor.`);
+    const full = t['mcp-edge-full'];
+    if (full && t.floor) lines.push(`The shipped configuration: ${(full.rps_median / t.floor.rps_median).toFixed(2)}x the floor.`);
+    if (full && t['floor-hostcalls']) {
+      const x = full.rps_median / t['floor-hostcalls'].rps_median;
+      lines.push(`Goal, where the hostcalls cap it: the shipped configuration within 10% of the floor with mcp-edge's hostcalls: ${x.toFixed(2)}x (${x >= 0.9 ? 'met' : 'missed'}).`);
+    }
+    if (t.floor && t['floor-sized']) {
+      const ms = (row) => 1000 / row.rps_median;
+      const mb = (n) => (n ? `${(n / 1e6).toFixed(1)} MB` : '?');
+      lines.push(`Module size: the same fixed reply from mcp-edge's module (${mb(r.sizes.floor_sized_wasm)}) takes ${fmt(ms(t['floor-sized']), 3)} ms per request, from the floor's (${mb(r.sizes.floor_wasm)}) ${fmt(ms(t.floor), 3)} ms: ${(t['floor-sized'].rps_median / t.floor.rps_median).toFixed(2)}x the floor's throughput, ${fmt(ms(t['floor-sized']) - ms(t.floor), 3)} ms per request for the size.`);
+    }
   }
 
   // The shipped configuration against the minimal one, per request kind.

@@ -20,6 +20,8 @@ fi
 
 echo "bench: building mcp-edge with the bench catalog (1,000 synthetic tools; target/bench-catalog)"
 cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge --features bench-catalog --target-dir target/bench-catalog
+echo "bench: building the floor's reply into mcp-edge's module (target/bench-floor)"
+cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge --features bench-floor --target-dir target/bench-floor
 echo "bench: building the floor handlers (wasm32-wasip1, release)"
 (cd bench/floor && cargo build --quiet --release --locked --target wasm32-wasip1)
 echo "bench: building the rmcp server (native, release)"

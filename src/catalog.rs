@@ -178,7 +178,7 @@ mod tests {
                 };
                 assert_eq!(listed(a), listed(b));
                 // The entry serialized at build time is byte for byte the described one.
-                assert_eq!(a.listing().unwrap().get(), listed(b));
+                assert_eq!(a.listing().unwrap(), listed(b));
                 let (a, b) = (a.spec().unwrap(), b.spec().unwrap());
                 assert_eq!(a.raw_input_schema.get(), b.raw_input_schema.get());
                 assert_eq!(a.request.path, b.request.path);

@@ -267,7 +267,7 @@ pub const MODE_LOCAL_IGNORED: &str =
 impl Config {
     /// Reads every setting through `get` (one lookup per key), as on a local runtime.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
-        Config::from_lookup_for(get, true, Runtime::Local).0
+        Config::from_lookup_for(get, true, || Runtime::Local).0
     }
 
     /// Reads the settings a request can use, one lookup per key: the OAuth settings only
@@ -281,20 +281,21 @@ impl Config {
     pub fn from_lookup_for(
         get: impl Fn(&str) -> Option<String>,
         legacy_sse: bool,
-        runtime: Runtime,
+        runtime: impl FnOnce() -> Runtime,
     ) -> (Config, Vec<String>) {
         let mut read = read::Reader {
             get: &get,
             warnings: Vec::new(),
         };
-        let mode = match (read.text("mode").as_deref(), runtime) {
-            (Some("local"), Runtime::Local) => Mode::Local,
-            (Some("local"), Runtime::Fastly) => {
+        // Where the service runs is asked (an environment read) only when it decides.
+        let mode = match read.text("mode").as_deref() {
+            Some("local") if runtime() == Runtime::Local => Mode::Local,
+            Some("local") => {
                 read.warnings.push(MODE_LOCAL_IGNORED.into());
                 Mode::Production
             }
-            (Some("production") | None, _) => Mode::Production,
-            (Some(_), _) => {
+            Some("production") | None => Mode::Production,
+            Some(_) => {
                 read.invalid("mode", "local or production");
                 Mode::Production
             }

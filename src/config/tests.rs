@@ -8,7 +8,7 @@ fn read(pairs: &[(&str, &str)]) -> (Config, Vec<String>) {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    Config::from_lookup_for(|k| map.get(k).cloned(), true, Runtime::Local)
+    Config::from_lookup_for(|k| map.get(k).cloned(), true, || Runtime::Local)
 }
 
 fn from(pairs: &[(&str, &str)]) -> Config {
@@ -22,7 +22,7 @@ fn only_settings_a_request_can_use_are_looked_up() {
         asked.borrow_mut().push(key.to_string());
         (key == "auth").then(|| "api_key".to_string())
     };
-    Config::from_lookup_for(get, false, Runtime::Fastly);
+    Config::from_lookup_for(get, false, || Runtime::Fastly);
     let skipped = [
         "oauth_jwks",
         "oauth_issuer",
@@ -38,7 +38,7 @@ fn only_settings_a_request_can_use_are_looked_up() {
         asked.borrow_mut().push(key.to_string());
         (key == "auth").then(|| "oauth".to_string())
     };
-    let (config, _) = Config::from_lookup_for(get, true, Runtime::Fastly);
+    let (config, _) = Config::from_lookup_for(get, true, || Runtime::Fastly);
     for key in skipped {
         assert!(
             asked.borrow().iter().any(|k| k == key),
@@ -51,18 +51,18 @@ fn only_settings_a_request_can_use_are_looked_up() {
 #[test]
 fn mode_local_only_counts_on_a_local_runtime() {
     let get = |key: &str| (key == "mode").then(|| "local".to_string());
-    let (local, warnings) = Config::from_lookup_for(get, false, Runtime::Local);
+    let (local, warnings) = Config::from_lookup_for(get, false, || Runtime::Local);
     assert_eq!(
         (local.mode, local.auth.methods),
         (Mode::Local, vec![AuthMethod::None])
     );
     assert!(warnings.is_empty());
-    let (edge, warnings) = Config::from_lookup_for(get, true, Runtime::Fastly);
+    let (edge, warnings) = Config::from_lookup_for(get, true, || Runtime::Fastly);
     assert_eq!(edge.mode, Mode::Production);
     assert_eq!(edge.auth.methods, vec![AuthMethod::ApiKey]);
     assert_eq!(edge.legacy_sse.grip_sig, GripSig::Fanout);
     assert_eq!(warnings, vec![MODE_LOCAL_IGNORED.to_string()]);
-    let (_, none) = Config::from_lookup_for(|_| None, false, Runtime::Fastly);
+    let (_, none) = Config::from_lookup_for(|_| None, false, || Runtime::Fastly);
     assert!(none.is_empty());
 }
 

@@ -12,7 +12,7 @@ const STORE: &str = "mcp_config";
 pub fn load(legacy_sse: bool, log: &mut RequestLog) -> Config {
     let store = ConfigStore::try_open(STORE).ok();
     let get = |key: &str| store.as_ref().and_then(|s| s.try_get(key).ok().flatten());
-    let (config, warnings) = Config::from_lookup_for(get, legacy_sse, runtime());
+    let (config, warnings) = Config::from_lookup_for(get, legacy_sse, runtime);
     for warning in warnings {
         log.warn(warning);
     }

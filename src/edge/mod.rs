@@ -2,6 +2,8 @@
 //! Only this module (and main.rs) may name `fastly` types.
 
 pub mod auth;
+#[cfg(feature = "bench-floor")]
+pub mod bench_floor;
 pub mod client;
 pub mod config;
 pub mod fanout;

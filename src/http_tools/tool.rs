@@ -99,9 +99,9 @@ impl Tool for HttpTool {
         }
     }
 
-    fn listing(&self) -> Option<&RawValue> {
+    fn listing(&self) -> Option<&str> {
         match &self.source {
-            Source::Compiled { tool, .. } => serde_json::from_str(tool.listing).ok(),
+            Source::Compiled { tool, .. } => Some(tool.listing),
             Source::Parsed(_) => None,
         }
     }

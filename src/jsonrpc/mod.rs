@@ -118,6 +118,16 @@ pub struct Success {
 }
 
 impl Output {
+    /// The response's bytes, in a buffer sized for its result up front: a long result
+    /// (a page of tools) grown into serde's doubling buffer was copied over and over.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let result = match self {
+            Output::Success(success) => success.result.get().len(),
+            Output::Failure(_) => 0,
+        };
+        write_into(Vec::with_capacity(result + 128), self)
+    }
+
     /// The id this response answers.
     pub fn id(&self) -> &RequestId {
         match self {
@@ -153,10 +163,17 @@ pub fn response(id: RequestId, result: Result<Box<RawValue>, Error>) -> Output {
 /// Serializes a message; serialization of these plain types cannot fail,
 /// but a fallback keeps this total rather than panicking.
 pub fn to_bytes<T: serde::Serialize>(message: &T) -> Vec<u8> {
-    serde_json::to_vec(message).unwrap_or_else(|_| {
-        br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#
-            .to_vec()
-    })
+    write_into(Vec::with_capacity(128), message)
+}
+
+fn write_into<T: serde::Serialize>(mut out: Vec<u8>, message: &T) -> Vec<u8> {
+    match serde_json::to_writer(&mut out, message) {
+        Ok(()) => out,
+        Err(_) => {
+            br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#
+                .to_vec()
+        }
+    }
 }
 
 /// How many calls a body holds, for rate limits: the members of a top-level array (a

@@ -7,6 +7,7 @@
 
 mod input;
 mod modern;
+mod tool_page;
 
 use super::context::{LogLevel, Notifier};
 use super::input::{Answers, InputRequired};
@@ -25,7 +26,7 @@ use super::model::resource::{
     ListResourceTemplatesResult, ListResourcesResult, ReadResourceResult, ResourceNotFound,
     UriParams,
 };
-use super::model::tool::{CallToolParams, CallToolResult, ListToolsResult, ListedTool};
+use super::model::tool::{CallToolParams, CallToolResult};
 use super::model::{content::ResourceContents, EmptyResult, ListParams, SetLevelParams};
 use super::request_state::StateSigner;
 use super::version;
@@ -142,16 +143,7 @@ impl Server<'_> {
             Method::ToolsList if tools => {
                 let ListParams { cursor } = parse(params)?;
                 let (items, next) = page(&catalog.tools, cursor.as_deref(), self.page_size)?;
-                serialize(&ListToolsResult {
-                    tools: items
-                        .iter()
-                        .map(|t| match t.listing() {
-                            Some(listing) => ListedTool::Serialized(listing),
-                            None => ListedTool::Described(t.describe()),
-                        })
-                        .collect(),
-                    next_cursor: next,
-                })
+                tool_page::tools_page(items, next.as_deref())
             }
             Method::ToolsCall if tools => {
                 let CallToolParams { name, arguments } = parse(params)?;
@@ -353,11 +345,15 @@ impl Server<'_> {
 /// A result, serialized once into the response. The model's types always serialize; a
 /// failure would still be an error response, never a panic.
 fn serialize<T: Serialize>(result: &T) -> Result<Box<RawValue>, Error> {
-    serde_json::value::to_raw_value(result).map_err(|_| Error {
+    serde_json::value::to_raw_value(result).map_err(serialize_failed)
+}
+
+fn serialize_failed(_: impl std::error::Error) -> Error {
+    Error {
         code: ErrorCode::InternalError,
         message: "Internal error: the result could not be serialized".into(),
         data: None,
-    })
+    }
 }
 
 /// Typed params; absent params parse as an empty object so all-optional params work.

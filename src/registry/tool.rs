@@ -17,9 +17,9 @@ pub trait Tool: Sync {
     fn name(&self) -> &str;
     /// The tools/list entry.
     fn describe(&self) -> ToolDescriptor<'_>;
-    /// The tools/list entry already serialized, when the tool has one (catalog tools
-    /// indexed at build time): listed as is, nothing parsed or escaped.
-    fn listing(&self) -> Option<&RawValue> {
+    /// The tools/list entry already serialized as JSON, when the tool has one (catalog
+    /// tools indexed at build time): copied into the page as is.
+    fn listing(&self) -> Option<&str> {
         None
     }
     /// Runs the tool: its result, or what it needs to ask the client first (`mcp::input`).

@@ -274,7 +274,7 @@ pub fn resume(
             (false, asked.expires)
         }
         None => {
-            events.extend(sse::message(&jsonrpc::to_bytes(&output)));
+            events.extend(sse::message(&output.to_bytes()));
             (ends, 0)
         }
     };

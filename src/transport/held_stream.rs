@@ -23,7 +23,7 @@
 use super::sse;
 use crate::fanout::publish::{sequenced_body, Publisher};
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE, GRIP_LINK};
-use crate::jsonrpc::{self, RequestId};
+use crate::jsonrpc::RequestId;
 use crate::mcp::request_state::{StateSigner, LIFETIME_SECONDS};
 use http::header::{self, HeaderValue};
 use http::{Request, Response, StatusCode};
@@ -270,7 +270,7 @@ fn expired(id: &Value) -> Vec<u8> {
         &id,
         "The client did not answer this tool's question within 10 minutes, so the call ended.",
     );
-    sse::message(&jsonrpc::to_bytes(&output))
+    sse::message(&output.to_bytes())
 }
 
 /// A path only Fanout uses, asked by someone else (or with a malformed link).

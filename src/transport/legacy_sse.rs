@@ -225,9 +225,9 @@ fn post_message(
                 }
                 (Some(_), _, _) => {
                     let output = held::unsent(output.id());
-                    (jsonrpc::to_bytes(&output), output.id().clone())
+                    (output.to_bytes(), output.id().clone())
                 }
-                (None, _, _) => (jsonrpc::to_bytes(&output), output.id().clone()),
+                (None, _, _) => (output.to_bytes(), output.id().clone()),
             }
         }
         Answer::Batch(outputs) => (jsonrpc::to_bytes(&outputs), RequestId::Null),

@@ -187,7 +187,7 @@ fn post<'c>(
                 Output::Failure(failure) if modern => modern::status_of(&failure.error),
                 _ => StatusCode::OK,
             };
-            reply.finish(vec![jsonrpc::to_bytes(&output)], false, status);
+            reply.finish(vec![output.to_bytes()], false, status);
         }
         Answer::Batch(outputs) => {
             let outputs = outputs.iter().map(jsonrpc::to_bytes).collect();
@@ -331,7 +331,7 @@ fn resume_stream(
     };
     let output = endpoint.server.handle(request, &Era::legacy(), reply);
     reply.start_stream();
-    reply.conn.write(&sse::message(&jsonrpc::to_bytes(&output)));
+    reply.conn.write(&sse::message(&output.to_bytes()));
     reply.conn.finish();
     Ok(Served::Answered(trace))
 }

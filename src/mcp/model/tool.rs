@@ -49,22 +49,6 @@ pub struct ToolDescriptor<'a> {
     pub annotations: ToolAnnotations,
 }
 
-/// A tools/list entry: described, or serialized already (`Tool::listing`).
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-pub enum ListedTool<'a> {
-    Serialized(&'a RawValue),
-    Described(ToolDescriptor<'a>),
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListToolsResult<'a> {
-    pub tools: Vec<ListedTool<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
 #[derive(Debug, Deserialize)]
 pub struct CallToolParams {
     pub name: String,
