@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `make bench`: the same MCP workload against four servers on loopback, driven by wrk
-// in a separate process, then the legacy SSE round trip and a soak of held streams.
+// in a separate process; mcp-edge's latency as real client stacks see it (Node's fetch,
+// the TS SDK client, Python's http.client) beside wrk's; then the legacy SSE round trip
+// and a soak of held streams.
 //
 //   mcp-edge   this project's release wasm under Viceroy (tests/lib/stack.mjs: Pushpin,
 //              the api double and Viceroy on free ports)
@@ -14,7 +16,7 @@
 // Writes bench/results.md (the tables printed at the end) and bench/results.json (every
 // number). Exits 1 when a row had errors, a legacy SSE check failed or the soak lost
 // events. bench/README.md lists the knobs (BENCH_QUICK=1, durations, pinning).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,7 +46,7 @@ const SIZES = (env.BENCH_SIZES || '1024,8192,32768,61440').split(',').map(Number
 const RT_N = Number(env.BENCH_RT_N || (QUICK ? 50 : 200));
 const SOAK_SESSIONS = Number(env.BENCH_SOAK_SESSIONS || (QUICK ? 200 : 1000));
 const ONLY = env.BENCH_TARGETS ? new Set(env.BENCH_TARGETS.split(',')) : null;
-// BENCH_SECTIONS: which parts run (comma list of main,interleaved,config,large,scale,sizes,sse,soak;
+// BENCH_SECTIONS: which parts run (comma list of main,clients,interleaved,config,large,scale,sizes,sse,soak;
 // default all), e.g. `interleaved` alone to compare builds with BENCH_BASELINE_WASM.
 const SECTIONS = env.BENCH_SECTIONS ? new Set(env.BENCH_SECTIONS.split(',')) : null;
 const section = (name) => !SECTIONS || SECTIONS.has(name);
@@ -451,6 +453,87 @@ for (const target of TARGETS.filter(() => section('main'))) {
   }
 }
 
+// Latency as clients see it: one request at a time on one keep-alive connection, timed
+// by real client stacks beside wrk at c=1, on the same server instance, request kind by
+// request kind (this VM drifts within minutes). The clients run as child processes
+// pinned to the load generator's core like wrk: this process is pinned to the server's
+// core, and a client measured in it would add its own CPU time to the server's core
+// and to every request it times.
+const CLIENT_N = Number(env.BENCH_CLIENT_N || (QUICK ? 60 : 300));
+const CLIENT_WARMUP = QUICK ? 10 : 30;
+const CLIENT_REQUESTS = {
+  ping: { ...PING, resultExpect: ['"result":{}'] },
+  call: { ...SCENARIOS.call, resultExpect: SCENARIOS.call.expect },
+  // The SDK picks its own progressToken (the request id): only the result is compared.
+  progress: { ...SCENARIOS.progress, resultExpect: [payloadTail(1024)] },
+};
+const CLIENT_STACKS = {
+  'Node fetch': [NODE, path.join(BENCH, 'lib/client-latency.mjs'), 'fetch'],
+  'TS SDK client': [NODE, path.join(BENCH, 'lib/client-latency.mjs'), 'sdk'],
+  'Python http.client': ['python3', path.join(BENCH, 'lib/client_latency.py')],
+};
+
+/** Runs one client stack's child process on `request`; resolves its JSON line. */
+function runClient([command, ...args], config) {
+  const argv = LOAD_CPU === null ? [command, ...args] : ['taskset', '-c', String(LOAD_CPU), command, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        if (code !== 0) throw new Error(`exited ${code}`);
+        resolve(JSON.parse(out));
+      } catch (e) {
+        reject(new Error(`${path.basename(args[0])}: ${e.message}: ${(err || out).slice(0, 300)}`));
+      }
+    });
+    child.stdin.end(JSON.stringify(config));
+  });
+}
+
+if ((!ONLY || ONLY.has('mcp-edge')) && section('clients')) {
+  const target = TARGETS.find((t) => t.key === 'mcp-edge');
+  const versions = {
+    sdk: JSON.parse(readFileSync(path.join(ROOT, 'tests/node_modules/@modelcontextprotocol/sdk/package.json'), 'utf8')).version,
+    python: execFileSync('python3', ['--version'], { encoding: 'utf8' }).trim(),
+  };
+  results.clients = { target: target.key, targetLabel: target.label, n: CLIENT_N, warmup: CLIENT_WARMUP, wrk_seconds: DURATION, versions, rows: [] };
+  const outcome = await withTarget(target, {}, async (running) => {
+    await warmup(running, target);
+    for (const [key, request] of Object.entries(CLIENT_REQUESTS)) {
+      const base = { request: key, requestLabel: request.label };
+      const rows = [];
+      try {
+        const w = await runWrk({ url: running.url, body: request.body, expect: request.expect, connections: 1, seconds: DURATION, cpu: LOAD_CPU });
+        rows.push({ ...base, client: 'wrk c=1', n: w.requests, p50_ms: w.p50_ms, p99_ms: w.p99_ms, mean_ms: w.mean_ms, over_20ms_pct: w.over_20ms_pct, errors: w.errors });
+      } catch (err) {
+        rows.push({ ...base, client: 'wrk c=1', failed: true, error: err.message });
+      }
+      const config = { url: running.url, warmup: CLIENT_WARMUP, n: CLIENT_N, request: { body: request.body, expect: request.expect, resultExpect: request.resultExpect, progress: request.progress ?? 0 } };
+      for (const [client, argv] of Object.entries(CLIENT_STACKS)) {
+        try {
+          const { samples, errors, errorSample, cpuMs } = await runClient(argv, config);
+          const s = summarize(samples);
+          rows.push({ ...base, client, n: s.n, p50_ms: s.p50_ms, p99_ms: s.p99_ms, mean_ms: s.mean_ms, over_20ms_pct: (100 * samples.filter((ms) => ms > 20).length) / (s.n || 1), client_cpu_ms: cpuMs / CLIENT_N, errors, errorSample });
+        } catch (err) {
+          rows.push({ ...base, client, failed: true, error: err.message });
+        }
+      }
+      for (const row of rows) {
+        row.failed = Boolean(row.failed || row.errors > 0 || !row.n);
+        if (row.failed) results.problems.push(`clients: ${row.client} ${request.label}: ${row.error ?? `${row.errors} errors, ${row.n} good replies${row.errorSample?.length ? `: ${row.errorSample.join(' | ')}` : ''}`}`);
+        log(`clients: ${request.label}, ${row.client}: ${row.failed ? 'FAILED' : `p50 ${row.p50_ms.toFixed(2)} ms, p99 ${row.p99_ms.toFixed(2)} ms, mean ${row.mean_ms.toFixed(2)} ms, ${row.over_20ms_pct.toFixed(0)}% over 20 ms`}`);
+      }
+      results.clients.rows.push(...rows);
+    }
+  });
+  if (outcome?.startError) results.problems.push(`clients: mcp-edge did not start: ${outcome.startError}`);
+}
+
 // tools/list with N synthetic tools (+ the 2 benchmark tools), c=8.
 // Interleaved tools/call: the goals are ratios, and this VM's speed drifts by 30% or
 // more within minutes (the floor alone measured 3,967-5,881 req/s in one hour), so runs
@@ -801,6 +884,35 @@ function render(r) {
   const mainRows = [...r.main].sort((a, b) => order.indexOf(a.scenarioKey) - order.indexOf(b.scenarioKey) || a.connections - b.connections);
   for (const row of mainRows) {
     lines.push(`| ${row.targetLabel} | ${row.scenario} | ${row.connections} | ${fmt(row.rps, 0)} | ${fmt(row.p50_ms)} | ${fmt(row.p99_ms)} | ${ratio(row, edgeMain(row))} | ${status(row)} |`);
+  }
+
+  if (r.clients) {
+    const c = r.clients;
+    lines.push('', `## Latency as clients see it (${c.targetLabel})`, '');
+    lines.push(`One request at a time on one keep-alive connection: wrk at c=1 for ${c.wrk_seconds} s, then each client stack for ${c.n} requests after ${c.warmup} unrecorded ones, every reply checked (status, content, progress notifications), each in its own process${r.settings.pinned ? ` on wrk's CPU ${r.settings.load_cpu}` : ''}: Node ${r.versions.node}'s fetch; the TS SDK ${c.versions.sdk} client (connected once, then \`ping()\` / \`callTool()\`, with \`onprogress\` for the progress call); ${c.versions.python}'s http.client. "> 20 ms": the share of requests slower than half of Linux's 40 ms delayed ACK, i.e. that waited on a timer. "client CPU": the client process's CPU time over the recorded requests, per request (wrk: not measured).`, '');
+    lines.push('| request | client | n | p50 ms | p99 ms | mean ms | > 20 ms | client CPU ms/request | status |');
+    lines.push('|---|---|--:|--:|--:|--:|--:|--:|---|');
+    for (const row of c.rows) {
+      const state = row.failed ? `FAIL: ${row.error ?? `${row.errors} errors${row.errorSample?.length ? `: ${row.errorSample[0]}` : ''}`}` : 'ok';
+      lines.push(`| ${row.requestLabel} | ${row.client} | ${row.n ?? '-'} | ${fmt(row.p50_ms)} | ${fmt(row.p99_ms)} | ${fmt(row.mean_ms)} | ${row.over_20ms_pct === undefined ? '-' : `${fmt(row.over_20ms_pct, 0)}%`} | ${fmt(row.client_cpu_ms)} | ${state} |`);
+    }
+    // The main matrix's c=1 rows ran on another instance, minutes apart: beside, not in, the table.
+    const mainC1 = r.main.filter((x) => x.target === c.target && x.connections === 1 && !x.failed && c.rows.some((y) => y.request === x.scenarioKey));
+    if (mainC1.length) lines.push('', `The main matrix at c=1 (wrk, another server instance, earlier in the run): ${mainC1.map((x) => `${x.scenario} p50 ${fmt(x.p50_ms)} ms, p99 ${fmt(x.p99_ms)} ms, ${fmt(x.over_20ms_pct, 0)}% over 20 ms`).join('; ')}.`);
+    // Where the stacks disagree by more than 2x at p50, say which of the two known causes it is.
+    const notes = [];
+    for (const key of new Set(c.rows.map((x) => x.request))) {
+      const rows = c.rows.filter((x) => x.request === key && !x.failed);
+      if (rows.length < 2) continue;
+      const sorted = [...rows].sort((a, b) => a.p50_ms - b.p50_ms);
+      const [lo, hi] = [sorted[0], sorted[sorted.length - 1]];
+      if (hi.p50_ms <= 2 * lo.p50_ms) continue;
+      const spread = `${lo.requestLabel}: p50 ${fmt(lo.p50_ms)} ms (${lo.client}) to ${fmt(hi.p50_ms)} ms (${hi.client})`;
+      notes.push(rows.some((x) => x.over_20ms_pct >= 5)
+        ? `${spread}. Bimodal: ${rows.map((x) => `${x.client} ${fmt(x.over_20ms_pct, 0)}%`).join(', ')} of requests took more than 20 ms: replies Viceroy wrote in more than one write, the second held by Nagle until the client's delayed ACK (~40 ms). The p50 lands on either side of the gap with that share, which changes from run to run; the means (${rows.map((x) => `${fmt(x.mean_ms)}`).join(', ')} ms) are the cost each client paid. Viceroy's, not the service's: bench/README.md, "Latency as clients see it".`
+        : `${spread}, none over 20 ms: the same server work (but for the SDK's session-id check), the difference is the client stack's own work per request (its CPU time: ${rows.filter((x) => x.client_cpu_ms !== undefined).map((x) => `${x.client} ${fmt(x.client_cpu_ms)} ms`).join(', ')}; bench/README.md, "Latency as clients see it").`);
+    }
+    if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
   }
 
   lines.push('', `## tools/list with N synthetic tools (c=${SCALE_CONCURRENCY})`, '');

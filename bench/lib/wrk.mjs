@@ -49,6 +49,7 @@ export function runWrk({ url, body, headers = {}, expect = [], connections, seco
         p99_ms: r.p99_us / 1000,
         mean_ms: r.mean_us / 1000,
         max_ms: r.max_us / 1000,
+        over_20ms_pct: r.over_20ms_pct,
         wire_bytes_per_reply: r.requests > 0 ? Math.round(r.bytes / r.requests) : 0,
         non2xx: r.non2xx,
         socket_errors: socketErrors,
