@@ -1,16 +1,26 @@
-//! The JSON Schema 2020-12 keywords tool schemas use, checked directly. The jsonschema
-//! crate checks every schema it compiles against the 2020-12 meta-schema first, and on
-//! wasm it builds that meta-schema's validator anew each time (it is only kept in a
-//! static on native targets): 77% of a tools/call's guest time (`make profile`), paid on
-//! every call for schemas that are compiled into the service and checked by unit tests.
-//! So a schema that only uses the keywords below is checked here, with the crate's own
-//! verdicts and messages (`tests.rs` compares the two on every shipped schema; where an
-//! instance breaks several keywords, the order may differ from the crate's, whose order
-//! depends on which validators it fuses); any other schema, or a keyword value this
-//! module does not expect, goes to the crate.
+//! The JSON Schema 2020-12 keywords tool schemas use, checked directly, with the
+//! jsonschema crate's verdicts and messages (`tests.rs` compares the two on every shipped
+//! schema and at each keyword's edges; the crate is a dev-dependency only). The crate
+//! was in the service until the guest profile and the module size showed its price: it
+//! checks every schema it compiles against the 2020-12 meta-schema, rebuilt on wasm each
+//! time (77% of a tools/call's guest time), and it was 2.5 of the module's 5.9 MB, which
+//! Viceroy makes every request pay for (bench/README.md, `floor-sized`).
+//!
+//! Checked: type, enum, const, the numeric bounds, min/maxLength, min/maxItems,
+//! required, properties, additionalProperties, items, pattern (ECMA-262 syntax that
+//! translates exactly into the `regex` crate's), allOf, anyOf, oneOf, not,
+//! if/then/else, and `$ref` to a place in the same schema ($defs, definitions). `format`
+//! asserts `date`; other formats are annotations, as 2020-12 has them by default. A
+//! schema with any other keyword is refused whole (`None`): a call then gets a clear
+//! error naming the tool's schema, never a check that silently skips a keyword. Where an
+//! instance breaks several keywords the order may differ from the crate's, whose order
+//! depends on which validators it fuses.
 
+use pattern::compile;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
+use supported::{resolve, supported};
+use values::{compare, enum_message, equal, escape, is_date};
 
 /// Keywords that only annotate: no effect on validity.
 const ANNOTATIONS: [&str; 8] = [
@@ -33,134 +43,155 @@ const ORDER_OF_TYPES: [&str; 7] = [
 /// Every way `instance` breaks `schema` (each with where it is, a JSON pointer), or `None`
 /// when the schema uses anything this module does not check.
 pub fn check(schema: &Value, instance: &Value) -> Option<Vec<(String, String)>> {
-    if !supported(schema) {
+    if !supported(schema, schema) {
         return None;
     }
     let mut problems = Vec::new();
-    validate(schema, instance, "", &mut problems);
+    Walk {
+        root: schema,
+        depth: 0,
+    }
+    .validate(schema, instance, "", &mut problems);
     Some(problems)
 }
 
-/// Whether every keyword of `schema`, at every depth, is one `validate` checks exactly.
-fn supported(schema: &Value) -> bool {
-    let object = match schema {
-        Value::Bool(_) => return true,
-        Value::Object(object) => object,
-        _ => return false,
-    };
-    object
-        .iter()
-        .all(|(keyword, value)| match keyword.as_str() {
-            "$schema" => value.as_str() == Some(DRAFT_2020_12),
-            "type" => match value {
-                Value::String(t) => TYPES.contains(&t.as_str()),
-                Value::Array(types) => {
-                    !types.is_empty()
-                        && types
-                            .iter()
-                            .all(|t| t.as_str().is_some_and(|t| TYPES.contains(&t)))
-                }
-                _ => false,
-            },
-            "properties" => value.as_object().is_some_and(|p| p.values().all(supported)),
-            "additionalProperties" | "items" => supported(value),
-            "required" => value
-                .as_array()
-                .is_some_and(|r| r.iter().all(Value::is_string)),
-            "enum" => value.as_array().is_some_and(|e| !e.is_empty()),
-            "const" => true,
-            "minLength" | "maxLength" | "minItems" | "maxItems" => value.is_u64(),
-            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => value.is_number(),
-            "pattern" => value.as_str().is_some_and(plain_pattern),
-            "format" => value.as_str() == Some("date"),
-            other => ANNOTATIONS.contains(&other),
-        })
+/// One check of an instance: the schema `$ref`s resolve in, and how deep references go.
+struct Walk<'a> {
+    root: &'a Value,
+    depth: u32,
 }
 
-/// A pattern whose meaning is the same as an ECMA-262 regular expression (what JSON
-/// Schema specifies) and as a `regex` crate one: ASCII literals, classes that are not
-/// negated, anchors, groups, alternation and quantifiers; `\` only before punctuation.
-/// No `.`, no `\d`-style classes, no negated class: there the two engines differ
-/// (line terminators, Unicode digits, UTF-16 code units).
-fn plain_pattern(pattern: &str) -> bool {
-    let mut chars = pattern.chars();
-    let mut previous = None;
-    while let Some(c) = chars.next() {
-        let ok = match c {
-            '\\' => chars.next().is_some_and(|e| e.is_ascii_punctuation()),
-            '.' => false,
-            '^' => previous != Some('['),
-            c => c.is_ascii_alphanumeric() || "$*+?()[]{}|,-_:/@ ".contains(c),
-        };
-        if !ok {
-            return false;
-        }
-        previous = Some(c);
+/// Deeper than this, references loop (`{"$ref": "#"}` at the same instance).
+const MAX_DEPTH: u32 = 64;
+
+impl Walk<'_> {
+    fn valid(&mut self, schema: &Value, instance: &Value) -> bool {
+        let mut problems = Vec::new();
+        self.validate(schema, instance, "", &mut problems);
+        problems.is_empty()
     }
-    regex::Regex::new(pattern).is_ok()
-}
 
-fn validate(schema: &Value, instance: &Value, at: &str, out: &mut Vec<(String, String)>) {
-    let object = match schema {
-        Value::Bool(true) => return,
-        Value::Bool(false) => {
-            out.push((at.into(), format!("False schema does not allow {instance}")));
+    fn validate(
+        &mut self,
+        schema: &Value,
+        instance: &Value,
+        at: &str,
+        out: &mut Vec<(String, String)>,
+    ) {
+        if self.depth >= MAX_DEPTH {
+            out.push((at.into(), "the schema's references nest too deep".into()));
             return;
         }
-        Value::Object(object) => object,
-        _ => return,
-    };
-    // The crate runs a schema's keywords in a fixed order (cheap checks first), which is
-    // the order its messages come in.
-    let mut keywords: Vec<(&String, &Value)> = object.iter().collect();
-    keywords.sort_by_key(|(keyword, _)| priority(keyword));
-    for (keyword, value) in keywords {
-        match keyword.as_str() {
-            "type" => check_type(value, instance, at, out),
-            "properties" => properties(value, instance, at, out),
-            "additionalProperties" => additional(object, value, instance, at, out),
-            "required" => required(value, instance, at, out),
-            "enum" => {
-                let options = value.as_array().map(Vec::as_slice).unwrap_or_default();
-                if !options.iter().any(|o| equal(o, instance)) {
-                    out.push((at.into(), enum_message(instance, options)));
-                }
+        self.depth += 1;
+        self.keywords(schema, instance, at, out);
+        self.depth -= 1;
+    }
+
+    fn keywords(
+        &mut self,
+        schema: &Value,
+        instance: &Value,
+        at: &str,
+        out: &mut Vec<(String, String)>,
+    ) {
+        let object = match schema {
+            Value::Bool(true) => return,
+            Value::Bool(false) => {
+                out.push((at.into(), format!("False schema does not allow {instance}")));
+                return;
             }
-            "const" if !equal(value, instance) => {
-                out.push((at.into(), format!("{value} was expected")));
-            }
-            "minLength" | "maxLength" | "minItems" | "maxItems" => {
-                size(keyword, value, instance, at, out);
-            }
-            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
-                bound(keyword, value, instance, at, out);
-            }
-            "items" => {
-                if let Value::Array(items) = instance {
-                    for (i, item) in items.iter().enumerate() {
-                        validate(value, item, &format!("{at}/{i}"), out);
+            Value::Object(object) => object,
+            _ => return,
+        };
+        // The crate runs a schema's keywords in a fixed order (cheap checks first), which is
+        // the order its messages come in.
+        let mut keywords: Vec<(&String, &Value)> = object.iter().collect();
+        keywords.sort_by_key(|(keyword, _)| priority(keyword));
+        for (keyword, value) in keywords {
+            match keyword.as_str() {
+                "type" => check_type(value, instance, at, out),
+                "properties" => self.properties(value, instance, at, out),
+                "additionalProperties" => self.additional(object, value, instance, at, out),
+                "required" => required(value, instance, at, out),
+                "enum" => {
+                    let options = value.as_array().map(Vec::as_slice).unwrap_or_default();
+                    if !options.iter().any(|o| equal(o, instance)) {
+                        out.push((at.into(), enum_message(instance, options)));
                     }
                 }
-            }
-            "pattern" => {
-                if let (Value::String(text), Some(pattern)) = (instance, value.as_str()) {
-                    let matches = regex::Regex::new(pattern).is_ok_and(|re| re.is_match(text));
-                    if !matches {
-                        out.push((
-                            at.into(),
-                            format!("{instance} does not match \"{pattern}\""),
-                        ));
+                "const" if !equal(value, instance) => {
+                    out.push((at.into(), format!("{value} was expected")));
+                }
+                "minLength" | "maxLength" | "minItems" | "maxItems" => {
+                    size(keyword, value, instance, at, out);
+                }
+                "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => {
+                    bound(keyword, value, instance, at, out);
+                }
+                "items" => {
+                    if let Value::Array(items) = instance {
+                        for (i, item) in items.iter().enumerate() {
+                            self.validate(value, item, &format!("{at}/{i}"), out);
+                        }
                     }
                 }
-            }
-            "format" => {
-                if let Value::String(text) = instance {
-                    if !is_date(text) {
-                        out.push((at.into(), format!("{instance} is not a \"date\"")));
+                "pattern" => {
+                    if let (Value::String(text), Some(pattern)) = (instance, value.as_str()) {
+                        if !compile(pattern).is_some_and(|re| re.is_match(text)) {
+                            out.push((
+                                at.into(),
+                                format!("{instance} does not match \"{pattern}\""),
+                            ));
+                        }
                     }
                 }
+                "format" if value.as_str() == Some("date") => {
+                    if let Value::String(text) = instance {
+                        if !is_date(text) {
+                            out.push((at.into(), format!("{instance} is not a \"date\"")));
+                        }
+                    }
+                }
+                "allOf" => {
+                    for schema in value.as_array().into_iter().flatten() {
+                        self.validate(schema, instance, at, out);
+                    }
+                }
+                "anyOf" | "oneOf" => {
+                    let schemas = value.as_array().map(Vec::as_slice).unwrap_or_default();
+                    let matched = schemas.iter().filter(|s| self.valid(s, instance)).count();
+                    let message = match (keyword.as_str(), matched) {
+                        (_, 0) => "is not valid under any of the schemas listed in the",
+                        ("oneOf", 2..) => {
+                            "is valid under more than one of the schemas listed in the"
+                        }
+                        _ => continue,
+                    };
+                    out.push((
+                        at.into(),
+                        format!("{instance} {message} '{keyword}' keyword"),
+                    ));
+                }
+                "not" if self.valid(value, instance) => {
+                    out.push((at.into(), format!("{value} is not allowed for {instance}")));
+                }
+                "if" => {
+                    let branch = if self.valid(value, instance) {
+                        "then"
+                    } else {
+                        "else"
+                    };
+                    if let Some(schema) = object.get(branch) {
+                        self.validate(schema, instance, at, out);
+                    }
+                }
+                "$ref" => {
+                    if let Some(schema) = value.as_str().and_then(|r| resolve(self.root, r)) {
+                        self.validate(schema, instance, at, out);
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
 }
@@ -185,6 +216,12 @@ fn priority(keyword: &str) -> u8 {
         "properties" => 40,
         "additionalProperties" => 42,
         "items" => 44,
+        "allOf" => 50,
+        "anyOf" => 51,
+        "oneOf" => 52,
+        "not" => 53,
+        "if" => 54,
+        "$ref" => 70,
         _ => u8::MAX,
     }
 }
@@ -225,45 +262,54 @@ fn is_type(name: &str, instance: &Value) -> bool {
     }
 }
 
-fn properties(value: &Value, instance: &Value, at: &str, out: &mut Vec<(String, String)>) {
-    let (Some(properties), Value::Object(members)) = (value.as_object(), instance) else {
-        return;
-    };
-    for (name, schema) in properties {
-        if let Some(member) = members.get(name) {
-            validate(schema, member, &format!("{at}/{}", escape(name)), out);
+impl Walk<'_> {
+    fn properties(
+        &mut self,
+        value: &Value,
+        instance: &Value,
+        at: &str,
+        out: &mut Vec<(String, String)>,
+    ) {
+        let (Some(properties), Value::Object(members)) = (value.as_object(), instance) else {
+            return;
+        };
+        for (name, schema) in properties {
+            if let Some(member) = members.get(name) {
+                self.validate(schema, member, &format!("{at}/{}", escape(name)), out);
+            }
         }
     }
-}
 
-fn additional(
-    object: &Map<String, Value>,
-    value: &Value,
-    instance: &Value,
-    at: &str,
-    out: &mut Vec<(String, String)>,
-) {
-    let Value::Object(members) = instance else {
-        return;
-    };
-    let declared = object.get("properties").and_then(Value::as_object);
-    let extra = members
-        .iter()
-        .filter(|(name, _)| !declared.is_some_and(|d| d.contains_key(*name)));
-    if value == &Value::Bool(false) {
-        let names: Vec<String> = extra.map(|(name, _)| format!("'{name}'")).collect();
-        if !names.is_empty() {
-            let verb = if names.len() == 1 { "was" } else { "were" };
-            let message = format!(
-                "Additional properties are not allowed ({} {verb} unexpected)",
-                names.join(", ")
-            );
-            out.push((at.into(), message));
+    fn additional(
+        &mut self,
+        object: &Map<String, Value>,
+        value: &Value,
+        instance: &Value,
+        at: &str,
+        out: &mut Vec<(String, String)>,
+    ) {
+        let Value::Object(members) = instance else {
+            return;
+        };
+        let declared = object.get("properties").and_then(Value::as_object);
+        let extra = members
+            .iter()
+            .filter(|(name, _)| !declared.is_some_and(|d| d.contains_key(*name)));
+        if value == &Value::Bool(false) {
+            let names: Vec<String> = extra.map(|(name, _)| format!("'{name}'")).collect();
+            if !names.is_empty() {
+                let verb = if names.len() == 1 { "was" } else { "were" };
+                let message = format!(
+                    "Additional properties are not allowed ({} {verb} unexpected)",
+                    names.join(", ")
+                );
+                out.push((at.into(), message));
+            }
+            return;
         }
-        return;
-    }
-    for (name, member) in extra {
-        validate(value, member, &format!("{at}/{}", escape(name)), out);
+        for (name, member) in extra {
+            self.validate(value, member, &format!("{at}/{}", escape(name)), out);
+        }
     }
 }
 
@@ -330,82 +376,8 @@ fn bound(
     }
 }
 
-/// Two JSON numbers in order: exactly when both are integers, else as floats.
-fn compare(a: &Value, b: &Value) -> Option<Ordering> {
-    let (Value::Number(a), Value::Number(b)) = (a, b) else {
-        return None;
-    };
-    let int = |n: &serde_json::Number| {
-        n.as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from))
-    };
-    match (int(a), int(b)) {
-        (Some(a), Some(b)) => Some(a.cmp(&b)),
-        _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
-    }
-}
-
-/// JSON equality as JSON Schema has it: numbers by value (1 equals 1.0).
-fn equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(_), Value::Number(_)) => compare(a, b) == Some(Ordering::Equal),
-        (Value::Array(a), Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| equal(a, b))
-        }
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| equal(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-/// The crate's wording: up to three options as "a, b or c", else the first two and
-/// "or N other candidates".
-fn enum_message(instance: &Value, options: &[Value]) -> String {
-    let text: Vec<String> = options.iter().map(Value::to_string).collect();
-    let listed = match text.as_slice() {
-        [] => String::new(),
-        [only] => only.clone(),
-        [init @ .., last] if text.len() <= 3 => format!("{} or {last}", init.join(", ")),
-        all => {
-            let first: Vec<&str> = all.iter().take(2).map(String::as_str).collect();
-            format!("{} or {} other candidates", first.join(", "), all.len() - 2)
-        }
-    };
-    format!("{instance} is not one of {listed}")
-}
-
-/// RFC 3339 `full-date`, as the crate checks it.
-fn is_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        let part = bytes.get(range)?;
-        part.iter().try_fold(0u32, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
-    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
-        return false;
-    }
-    let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
-
-/// A property name as a JSON pointer token.
-fn escape(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
-}
-
+mod pattern;
+mod supported;
 #[cfg(test)]
 mod tests;
+mod values;
