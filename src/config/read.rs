@@ -83,7 +83,12 @@ impl Reader<'_> {
             diagnostics: self.flag("diagnostics"),
             tool_sets: self.list("tool_sets").unwrap_or(defaults.tool_sets),
             allow_writes: self.list("allow_writes").unwrap_or_default(),
-            bench_tools: self.number("bench_tools", 0, 5000, 0),
+            // Only a bench-catalog build has the tools to serve: others never look.
+            bench_tools: if cfg!(feature = "bench-catalog") {
+                self.number("bench_tools", 0, 5000, 0)
+            } else {
+                0
+            },
             page_size: self.number("page_size", 1, 5000, defaults.page_size),
         }
     }

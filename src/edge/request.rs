@@ -39,6 +39,9 @@ const MAX_HEADER_VALUE: usize = 16 * 1024;
 /// path "/-" so it gets the router's 404 rather than a partial path.
 const MAX_URL: usize = 8 * 1024;
 
+/// Most body room reserved up front from Content-Length; a larger body grows as it comes.
+const RESERVE_MAX: u64 = 64 * 1024;
+
 pub struct ClientRequest {
     /// Method, path and query, and the headers in `READ_HEADERS`; the body is empty
     /// until `with_body` reads it.
@@ -98,6 +101,15 @@ impl ClientRequest {
         let limit = u64::try_from(max_body).unwrap_or(u64::MAX);
         let declared_too_large = envelope::declared_length(&self.head).is_some_and(|n| n > limit);
         if !declared_too_large {
+            // Room for the declared body (up to 64 KB: a client may declare more than it
+            // sends) and the read that finds its end: std's read_to_end otherwise
+            // starts with a 32-byte probe, one more hostcall.
+            if let Some(declared) = envelope::declared_length(&self.head) {
+                let room = declared.min(RESERVE_MAX).saturating_add(1);
+                self.head
+                    .body_mut()
+                    .reserve(usize::try_from(room).unwrap_or(0));
+            }
             // A client that breaks the connection mid-body leaves a short body, which
             // then fails JSON parsing with a clear error.
             let _ = (&mut self.body)

@@ -1,7 +1,8 @@
 //! The floor plus the platform calls mcp-edge makes for a tools/call (benchmark config,
-//! no MCP work): read the method, URL and the 9 headers it reads, draw the log id, read
-//! its 21 Config Store keys, check the edge rate limiter, read the body, answer with the
-//! same headers, write one log line. What this costs above `bench-floor` is what those
+//! no MCP work): read the method, URL and the 12 headers it reads, draw the log id, read
+//! its 16 Config Store keys and (mode=local, as the local stack runs) FASTLY_HOSTNAME,
+//! check the edge rate limiter, read the body, answer with the same headers, write one
+//! log line. What this costs above `bench-floor` is what those
 //! calls cost under Viceroy, before any JSON-RPC or MCP work.
 use fastly::erl::{Penaltybox, RateCounter, RateWindow, ERL};
 use fastly::handle::{client_request_and_body, BodyHandle, ResponseHandle};
@@ -13,16 +14,17 @@ const REPLY: &[u8] = include_bytes!("../../reply.json");
 
 /// The keys mcp-edge reads for a Streamable HTTP request (src/config.rs).
 /// (Without OAuth, off the legacy SSE routes: src/config.rs `from_lookup_for`.)
-const KEYS: [&str; 17] = [
-    "mode", "conformance", "diagnostics", "tool_sets", "allow_writes", "bench_tools",
-    "page_size", "auth", "allowed_hosts", "allowed_origins", "rate_limit_rps",
+const KEYS: [&str; 16] = [
+    "mode", "conformance", "diagnostics", "tool_sets", "allow_writes", "page_size", "auth",
+    "allowed_hosts", "allowed_origins", "rate_limit_rps",
     "max_body_bytes", "max_json_depth", "max_string_bytes", "max_array_items", "max_batch",
     "session_ttl_seconds",
 ];
 
-const HEADERS: [&str; 9] = [
+const HEADERS: [&str; 12] = [
     "host", "origin", "accept", "content-type", "content-length", "authorization",
-    "mcp-protocol-version", "mcp-session-id", "grip-sig",
+    "mcp-protocol-version", "mcp-session-id", "mcp-method", "mcp-name", "last-event-id",
+    "grip-sig",
 ];
 
 fn main() {
@@ -30,9 +32,15 @@ fn main() {
     let started = Instant::now();
     std::hint::black_box(request.get_method(32).ok());
     std::hint::black_box(request.get_url(8192).ok());
+    let mut declared = None;
     for name in HEADERS {
         let name = HeaderName::from_static(name);
-        std::hint::black_box(request.get_header_values(&name, 16384).count());
+        for value in request.get_header_values(&name, 16384).flatten() {
+            if name == "content-length" {
+                declared = value.to_str().ok().and_then(|v| v.parse::<usize>().ok());
+            }
+            std::hint::black_box(value);
+        }
     }
     // One WASI random_get, like mcp-edge's log id (std's hash seed draws it).
     std::hint::black_box(std::collections::hash_map::RandomState::new());
@@ -40,10 +48,12 @@ fn main() {
     for key in KEYS {
         std::hint::black_box(store.as_ref().and_then(|s| s.try_get(key).ok().flatten()));
     }
+    std::hint::black_box(std::env::var("FASTLY_HOSTNAME").ok());
     let erl = ERL::open(RateCounter::open("mcp_rate"), Penaltybox::open("mcp_penalty"));
     let over = erl.check_rate("local", 1, RateWindow::SixtySecs, 20, Duration::from_secs(60));
     std::hint::black_box(over.ok());
-    let mut bytes = Vec::new();
+    // As mcp-edge reads it: room for the declared length, then to the end.
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(64 * 1024) + 1);
     let _ = (&mut body).take(1024 * 1024 + 1).read_to_end(&mut bytes);
     std::hint::black_box(bytes);
 
