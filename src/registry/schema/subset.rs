@@ -55,13 +55,13 @@ pub fn check(schema: &Value, instance: &Value) -> Option<Vec<(String, String)>> 
     Some(problems)
 }
 
-/// One check of an instance: the schema `$ref`s resolve in, and how deep references go.
+/// One check of an instance: the schema `$ref`s resolve in, and how many are followed.
 struct Walk<'a> {
     root: &'a Value,
     depth: u32,
 }
 
-/// Deeper than this, references loop (`{"$ref": "#"}` at the same instance).
+/// More nested references than this loop (`{"$ref": "#"}` at the same instance).
 const MAX_DEPTH: u32 = 64;
 
 impl Walk<'_> {
@@ -71,7 +71,8 @@ impl Walk<'_> {
         problems.is_empty()
     }
 
-    fn validate(
+    /// A `$ref` followed: counted, so one that loops on the same instance ends.
+    fn follow(
         &mut self,
         schema: &Value,
         instance: &Value,
@@ -83,11 +84,11 @@ impl Walk<'_> {
             return;
         }
         self.depth += 1;
-        self.keywords(schema, instance, at, out);
+        self.validate(schema, instance, at, out);
         self.depth -= 1;
     }
 
-    fn keywords(
+    fn validate(
         &mut self,
         schema: &Value,
         instance: &Value,
@@ -187,7 +188,7 @@ impl Walk<'_> {
                 }
                 "$ref" => {
                     if let Some(schema) = value.as_str().and_then(|r| resolve(self.root, r)) {
-                        self.validate(schema, instance, at, out);
+                        self.follow(schema, instance, at, out);
                     }
                 }
                 _ => {}
