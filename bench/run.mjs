@@ -65,7 +65,7 @@ const FLOOR_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/release/bench-fl
 const BENCH_CATALOG_WASM = path.join(ROOT, 'target/bench-catalog/wasm32-wasip1/release/mcp-edge.wasm');
 const FLOOR_HOSTCALLS_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/release/floor-hostcalls.wasm');
 // The floor's reply from mcp-edge's own module, every line kept (feature bench-floor;
-// bench/run.sh builds it): what the module's size costs a request, apart from its work.
+// bench/run.sh builds it): what the module costs a request before any of its code runs.
 const FLOOR_SIZED_WASM = path.join(ROOT, 'target/bench-floor/wasm32-wasip1/release/mcp-edge.wasm');
 const EDGE_WASM = env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
 const VICEROY = env.VICEROY || 'viceroy';
@@ -852,7 +852,7 @@ function render(r) {
     if (t.floor && t['floor-sized']) {
       const ms = (row) => 1000 / row.rps_median;
       const mb = (n) => (n ? `${(n / 1e6).toFixed(1)} MB` : '?');
-      lines.push(`Module size: the same fixed reply from mcp-edge's module (${mb(r.sizes.floor_sized_wasm)}) takes ${fmt(ms(t['floor-sized']), 3)} ms per request, from the floor's (${mb(r.sizes.floor_wasm)}) ${fmt(ms(t.floor), 3)} ms: ${(t['floor-sized'].rps_median / t.floor.rps_median).toFixed(2)}x the floor's throughput, ${fmt(ms(t['floor-sized']) - ms(t.floor), 3)} ms per request for the size.`);
+      lines.push(`Module size: the same fixed reply from mcp-edge's module (${mb(r.sizes.floor_sized_wasm)}) takes ${fmt(ms(t['floor-sized']), 3)} ms per request, from the floor's (${mb(r.sizes.floor_wasm)}) ${fmt(ms(t.floor), 3)} ms: ${(t['floor-sized'].rps_median / t.floor.rps_median).toFixed(2)}x the floor's throughput, ${fmt(ms(t['floor-sized']) - ms(t.floor), 3)} ms per request before any of its code runs.`);
     }
   }
 

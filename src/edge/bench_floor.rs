@@ -1,6 +1,6 @@
 //! `make bench` only (feature `bench-floor`): the floor's fixed reply (bench/floor) served
 //! from this very module, every line of the service still in it. Beside the 0.4 MB floor
-//! it shows what the module's size costs a request, apart from what its code does.
+//! it shows what the module costs a request before any of its code runs.
 
 use fastly::http::StatusCode;
 use fastly::{Request, Response};

@@ -3,8 +3,7 @@
 //! schema and at each keyword's edges; the crate is a dev-dependency only). The crate
 //! was in the service until the guest profile and the module size showed its price: it
 //! checks every schema it compiles against the 2020-12 meta-schema, rebuilt on wasm each
-//! time (77% of a tools/call's guest time), and it was 2.5 of the module's 5.9 MB, which
-//! Viceroy makes every request pay for (bench/README.md, `floor-sized`).
+//! time (77% of a tools/call's guest time), and it was 2.5 of the module's 5.9 MB.
 //!
 //! Checked: type, enum, const, the numeric bounds, min/maxLength, min/maxItems,
 //! required, properties, additionalProperties, items, pattern (ECMA-262 syntax that
