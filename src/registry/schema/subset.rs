@@ -15,10 +15,9 @@
 //! instance breaks several keywords the order may differ from the crate's, whose order
 //! depends on which validators it fuses.
 
-use pattern::compile;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use supported::{resolve, supported};
+use supported::{resolve, Patterns, Support};
 use values::{compare, enum_message, equal, escape, is_date};
 
 /// Keywords that only annotate: no effect on validity.
@@ -42,21 +41,30 @@ const ORDER_OF_TYPES: [&str; 7] = [
 /// Every way `instance` breaks `schema` (each with where it is, a JSON pointer), or `None`
 /// when the schema uses anything this module does not check.
 pub fn check(schema: &Value, instance: &Value) -> Option<Vec<(String, String)>> {
-    if !supported(schema, schema) {
+    let mut support = Support::new(schema);
+    if !support.schema(schema) {
         return None;
     }
     let mut problems = Vec::new();
     Walk {
         root: schema,
+        patterns: support.patterns,
         depth: 0,
     }
     .validate(schema, instance, "", &mut problems);
     Some(problems)
 }
 
-/// One check of an instance: the schema `$ref`s resolve in, and how many are followed.
+/// Whether this module checks every keyword of `schema`.
+pub fn is_supported(schema: &Value) -> bool {
+    Support::new(schema).schema(schema)
+}
+
+/// One check of an instance: the schema `$ref`s resolve in, its patterns as `Support`
+/// compiled them, and how many references are followed.
 struct Walk<'a> {
     root: &'a Value,
+    patterns: Patterns<'a>,
     depth: u32,
 }
 
@@ -137,7 +145,8 @@ impl Walk<'_> {
                 }
                 "pattern" => {
                     if let (Value::String(text), Some(pattern)) = (instance, value.as_str()) {
-                        if !compile(pattern).is_some_and(|re| re.is_match(text)) {
+                        let compiled = self.patterns.iter().find(|(p, _)| *p == pattern);
+                        if !compiled.is_some_and(|(_, re)| re.is_match(text)) {
                             out.push((
                                 at.into(),
                                 format!("{instance} does not match \"{pattern}\""),

@@ -157,7 +157,7 @@ fn instances(schema: &Value) -> Vec<Value> {
 fn the_subset_agrees_with_the_crate_on_every_shipped_schema() {
     let (mut checked, mut compared) = (0, 0);
     for (name, schema) in shipped_schemas() {
-        assert!(supported(&schema, &schema), "{name} is not checked here");
+        assert!(is_supported(&schema), "{name} is not checked here");
         checked += 1;
         for instance in instances(&schema) {
             let ours = subset_verdict(&schema, &instance);
@@ -222,7 +222,7 @@ fn each_keyword_agrees_with_the_crate_at_its_edges() {
         json!([1, 200]),
     ]);
     for schema in &schemas {
-        assert!(supported(schema, schema), "{schema}");
+        assert!(is_supported(schema), "{schema}");
         for instance in extra.iter().chain(instances(schema).iter()) {
             let ours = subset_verdict(schema, instance);
             assert_eq!(
@@ -239,6 +239,7 @@ fn anything_else_is_refused_whole() {
     for schema in [
         json!({ "$ref": "#/$defs/missing" }),
         json!({ "$ref": "other.json#/a" }),
+        json!({ "enum": [{ "uniqueItems": true }], "$ref": "#/enum/0" }),
         json!({ "anyOf": [] }),
         json!({ "type": "string", "pattern": "^(?=a)" }),
         json!({ "type": "string", "pattern": "(a)\\1" }),
