@@ -16,7 +16,7 @@
 // Writes bench/results.md (the tables printed at the end) and bench/results.json (every
 // number). Exits 1 when a row had errors, a legacy SSE check failed or the soak lost
 // events. bench/README.md lists the knobs (BENCH_QUICK=1, durations, pinning).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { freePort, spawnGroup, waitForPorts } from '../local/proc.mjs';
 import { startStack } from '../tests/lib/stack.mjs';
+import { runPinned } from './lib/child.mjs';
 import { roundTrips, sequentialPosts, soak } from './lib/legacy-sse.mjs';
 import { summarize } from './lib/stats.mjs';
 import { runWrk } from './lib/wrk.mjs';
@@ -474,25 +475,14 @@ const CLIENT_STACKS = {
 };
 
 /** Runs one client stack's child process on `request`; resolves its JSON line. */
-function runClient([command, ...args], config) {
-  const argv = LOAD_CPU === null ? [command, ...args] : ['taskset', '-c', String(LOAD_CPU), command, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`exited ${code}`);
-        resolve(JSON.parse(out));
-      } catch (e) {
-        reject(new Error(`${path.basename(args[0])}: ${e.message}: ${(err || out).slice(0, 300)}`));
-      }
-    });
-    child.stdin.end(JSON.stringify(config));
-  });
+async function runClient([command, ...args], config) {
+  const { code, out, err } = await runPinned(command, args, { cpu: LOAD_CPU, input: JSON.stringify(config) });
+  try {
+    if (code !== 0) throw new Error(`exited ${code}`);
+    return JSON.parse(out);
+  } catch (e) {
+    throw new Error(`${path.basename(args[0])}: ${e.message}: ${(err || out).slice(0, 300)}`);
+  }
 }
 
 if ((!ONLY || ONLY.has('mcp-edge')) && section('clients')) {
