@@ -2,6 +2,7 @@
 # `make bench` (after `make build`): installs and builds what the benchmark needs, skipping
 # what is already there, then runs bench/run.mjs. Not part of `make test`.
 #   wrk                     Debian's package (the load generator)
+#   python3                 Debian's package, if missing (a client stack of the `clients` section)
 #   bench/floor             the empty Fastly handler and floor-hostcalls, wasm32-wasip1, same toolchain/profile
 #   bench/rmcp-server       rmcp, native release build (first build: ~3 minutes)
 #   bench/ts-server         the TypeScript SDK (npm, bench/ts-server/package-lock.json)
@@ -16,6 +17,15 @@ if ! command -v wrk >/dev/null 2>&1; then
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y wrk
+fi
+
+# Python's http.client is one of the client stacks of the `clients` section.
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "bench: installing python3 (apt-get)"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y python3
 fi
 
 echo "bench: building mcp-edge with the bench catalog (1,000 synthetic tools; target/bench-catalog)"
