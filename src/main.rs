@@ -36,13 +36,14 @@ fn serve(
     client: &mut Client,
     log: &mut RequestLog,
 ) -> (Option<String>, Trace) {
+    use mcp_edge::lazy::{Deferred, Lazy};
     use mcp_edge::router::{route, Route};
     use mcp_edge::transport::held::Fanout;
     use mcp_edge::transport::legacy_sse::{self, SseOutcome};
     use mcp_edge::transport::session::LazySessions;
     use mcp_edge::transport::streamable_http::{self, Served};
     use mcp_edge::transport::Endpoint;
-    use mcp_edge::{catalog, fanout::publish::FanoutApi, lazy::Lazy, mcp::server::Server};
+    use mcp_edge::{catalog, fanout::publish::FanoutApi, mcp::server::Server};
 
     // 1. Where it goes, and this deployment's settings and tool sets.
     let route = route(request.path());
@@ -54,7 +55,8 @@ fn serve(
         edge::streams::next(&request, &config, client);
         return (None, Trace::default());
     }
-    let http_sets = catalog::http_sets(&config);
+    // What is offered is built only when something needs it (a ping never does).
+    let http_sets = Deferred::new(|| catalog::http_sets(&config));
 
     // 2. Host and Origin first on every MCP route (403 whatever the credentials), CORS
     //    on every answer to an allowed origin; then who is calling, within the limits.
@@ -62,7 +64,7 @@ fn serve(
         client.respond(refused);
         return (None, Trace::default());
     }
-    let scopes = catalog::scopes_supported(&config, &http_sets);
+    let scopes = || catalog::scopes_supported(&config, http_sets.get());
     let admitted = edge::gate::caller(&config, route, &scopes, &mut request, log);
     let (principal, site) = match admitted {
         Ok(admitted) => admitted,
@@ -82,7 +84,7 @@ fn serve(
     //    APIs through their own backends with the server's credentials, never the caller's.
     //    What it is asked to carry over to a later request is signed, never stored.
     let backends = edge::upstream::Backends::default();
-    let catalog = catalog::for_caller(&config, &http_sets, &principal);
+    let catalog = Deferred::new(|| catalog::for_caller(&config, http_sets.get(), &principal));
     let info = catalog::server_info();
     let sessions = LazySessions::new(|| edge::sessions::load(&config));
     let states = Lazy::new(|| sessions.get()?.state_signer());

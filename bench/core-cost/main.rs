@@ -62,7 +62,7 @@ fn main() {
         resource: "http://127.0.0.1:7676/mcp",
         metadata_url: "http://127.0.0.1:7676/.well-known/oauth-protected-resource/mcp",
         authorization_servers: &[],
-        scopes_supported: &[],
+        scopes_supported: &Vec::new,
         oauth: false,
     };
     let sessions = LazySessions::new(|| None);

@@ -13,7 +13,9 @@ pub struct ResourceInfo<'a> {
     /// URL of the metadata document (`resource_metadata` in WWW-Authenticate).
     pub metadata_url: &'a str,
     pub authorization_servers: &'a [String],
-    pub scopes_supported: &'a [String],
+    /// The OAuth scopes the enabled tool sets define, made when a challenge or the
+    /// metadata names them (not on every request).
+    pub scopes_supported: &'a dyn Fn() -> Vec<String>,
     /// Whether OAuth is one of the methods (else no metadata is advertised).
     pub oauth: bool,
 }
@@ -41,8 +43,8 @@ pub fn refusal_response(
     // insufficient_scope names what the step-up needs.
     let scope = match &refusal.scope {
         Some(scope) => Some(scope.clone()),
-        None if refusal.status == 401 && info.oauth && !info.scopes_supported.is_empty() => {
-            Some(info.scopes_supported.join(" "))
+        None if refusal.status == 401 && info.oauth => {
+            Some((info.scopes_supported)().join(" ")).filter(|s| !s.is_empty())
         }
         None => None,
     };
@@ -76,7 +78,7 @@ pub fn refusal_response(
 struct ResourceMetadata<'a> {
     resource: &'a str,
     authorization_servers: &'a [String],
-    scopes_supported: &'a [String],
+    scopes_supported: Vec<String>,
     bearer_methods_supported: [&'static str; 1],
     resource_name: &'static str,
 }
@@ -86,7 +88,7 @@ pub fn metadata_response(info: &ResourceInfo) -> Response<Vec<u8>> {
     let body = ResourceMetadata {
         resource: info.resource,
         authorization_servers: info.authorization_servers,
-        scopes_supported: info.scopes_supported,
+        scopes_supported: (info.scopes_supported)(),
         bearer_methods_supported: ["header"],
         resource_name: "MCP server on Fastly Compute",
     };
@@ -110,14 +112,14 @@ mod tests {
             resource: "https://mcp.example.com/mcp",
             metadata_url: "https://mcp.example.com/.well-known/oauth-protected-resource/mcp",
             authorization_servers: &[],
-            scopes_supported: &[],
+            scopes_supported: &Vec::new,
             oauth,
         }
     }
 
     #[test]
     fn a_401_names_the_scopes_supported() {
-        let scopes = ["mcp:fastly".to_string(), "mcp:fastly:write".to_string()];
+        let scopes = || vec!["mcp:fastly".to_string(), "mcp:fastly:write".to_string()];
         let with_scopes = ResourceInfo {
             scopes_supported: &scopes,
             ..info(true)

@@ -20,7 +20,11 @@ pub struct Site {
 
 impl Site {
     /// The RFC 9728 view for responses and challenges.
-    pub fn info<'a>(&'a self, config: &Config, scopes: &'a [String]) -> ResourceInfo<'a> {
+    pub fn info<'a>(
+        &'a self,
+        config: &Config,
+        scopes: &'a dyn Fn() -> Vec<String>,
+    ) -> ResourceInfo<'a> {
         ResourceInfo {
             resource: &self.url,
             metadata_url: &self.metadata_url,

@@ -64,7 +64,7 @@ pub fn origin(
 pub fn caller(
     config: &Config,
     route: Route,
-    scopes: &[String],
+    scopes: &dyn Fn() -> Vec<String>,
     request: &mut ClientRequest,
     log: &mut RequestLog,
 ) -> Result<(Principal, Site), Refused> {

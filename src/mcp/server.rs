@@ -32,7 +32,7 @@ use super::request_state::StateSigner;
 use super::version;
 use crate::jsonrpc::{self, invalid_params, Error, ErrorCode, Output, Request, RESOURCE_NOT_FOUND};
 use crate::lazy::Lazy;
-use crate::registry::{page::page, Catalog};
+use crate::registry::{page::page, Catalog, CatalogSource};
 use crate::upstream::Upstream;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -82,7 +82,8 @@ pub struct Reach {
 }
 
 pub struct Server<'a> {
-    pub catalog: &'a Catalog<'a>,
+    /// What the caller is offered, built when a method first needs it (ping never does).
+    pub catalog: &'a dyn CatalogSource,
     pub info: &'a ServerInfo,
     /// Items per page for tools/list, resources/list, prompts/list.
     pub page_size: usize,
@@ -121,9 +122,6 @@ impl Server<'_> {
         era: &Era,
         notifier: &mut dyn Notifier,
     ) -> Result<Box<RawValue>, Error> {
-        let catalog = self.catalog;
-        let (tools, prompts) = (!catalog.tools.is_empty(), !catalog.prompts.is_empty());
-        let resources = self.has_resources();
         let not_found = || Error {
             code: ErrorCode::MethodNotFound,
             message: format!("Method not found: {method}"),
@@ -140,13 +138,14 @@ impl Server<'_> {
             Method::ServerDiscover => self.discover(),
             Method::Initialize => self.initialize(parse(params)?),
             Method::Ping => serialize(&EmptyResult {}),
-            Method::ToolsList if tools => {
+            Method::ToolsList if self.has_tools() => {
                 let ListParams { cursor } = parse(params)?;
-                let (items, next) = page(&catalog.tools, cursor.as_deref(), self.page_size)?;
+                let (items, next) = page(&self.catalog().tools, cursor.as_deref(), self.page_size)?;
                 tool_page::tools_page(items, next.as_deref())
             }
-            Method::ToolsCall if tools => {
+            Method::ToolsCall if self.has_tools() => {
                 let CallToolParams { name, arguments } = parse(params)?;
+                let catalog = self.catalog();
                 if let Some(disabled) = catalog.disabled.iter().find(|d| d.name == name) {
                     return serialize(&CallToolResult::error(disabled.reason.clone()));
                 }
@@ -158,45 +157,49 @@ impl Server<'_> {
                 let outcome = tool.call(&arguments, &mut ctx);
                 self.answer(outcome, known, params, era, input::tool_cannot_ask)
             }
-            Method::ResourcesList if resources => {
+            Method::ResourcesList if self.has_resources() => {
                 let ListParams { cursor } = parse(params)?;
-                let (items, next) = page(&catalog.resources, cursor.as_deref(), self.page_size)?;
+                let (items, next) =
+                    page(&self.catalog().resources, cursor.as_deref(), self.page_size)?;
                 serialize(&ListResourcesResult {
                     resources: items.iter().map(|r| r.describe()).collect(),
                     next_cursor: next,
                 })
             }
-            Method::ResourceTemplatesList if resources => {
+            Method::ResourceTemplatesList if self.has_resources() => {
                 let ListParams { cursor } = parse(params)?;
-                let (items, next) = page(&catalog.templates, cursor.as_deref(), self.page_size)?;
+                let (items, next) =
+                    page(&self.catalog().templates, cursor.as_deref(), self.page_size)?;
                 serialize(&ListResourceTemplatesResult {
                     resource_templates: items.iter().map(|t| t.describe()).collect(),
                     next_cursor: next,
                 })
             }
-            Method::ResourcesRead if resources => {
+            Method::ResourcesRead if self.has_resources() => {
                 let UriParams { uri } = parse(params)?;
                 let contents = self.read_resource(&uri, era)?;
                 serialize(&ReadResourceResult { contents })
             }
             // Subscriptions are acknowledged for resources that exist. Updates are pushed
             // only where a stream exists to carry them (not on stateless Streamable HTTP).
-            Method::ResourcesSubscribe | Method::ResourcesUnsubscribe if resources => {
+            Method::ResourcesSubscribe | Method::ResourcesUnsubscribe if self.has_resources() => {
                 let UriParams { uri } = parse(params)?;
                 self.read_resource(&uri, era)?;
                 serialize(&EmptyResult {})
             }
-            Method::PromptsList if prompts => {
+            Method::PromptsList if self.has_prompts() => {
                 let ListParams { cursor } = parse(params)?;
-                let (items, next) = page(&catalog.prompts, cursor.as_deref(), self.page_size)?;
+                let (items, next) =
+                    page(&self.catalog().prompts, cursor.as_deref(), self.page_size)?;
                 serialize(&ListPromptsResult {
                     prompts: items.iter().map(|p| p.describe()).collect(),
                     next_cursor: next,
                 })
             }
-            Method::PromptsGet if prompts => {
+            Method::PromptsGet if self.has_prompts() => {
                 let GetPromptParams { name, arguments } = parse(params)?;
-                let prompt = catalog
+                let prompt = self
+                    .catalog()
                     .prompt(&name)
                     .ok_or_else(|| invalid_params(format!("unknown prompt '{name}'")))?;
                 let arguments = prompt
@@ -224,17 +227,33 @@ impl Server<'_> {
             return None;
         }
         let name = request.params.as_ref()?.get("name")?.as_str()?;
-        let disabled = self.catalog.disabled.iter().find(|d| d.name == name)?;
+        let disabled = self.catalog().disabled.iter().find(|d| d.name == name)?;
         disabled.scope.as_deref()
     }
 
+    fn catalog(&self) -> &Catalog<'_> {
+        self.catalog.catalog()
+    }
+
+    fn has_tools(&self) -> bool {
+        !self.catalog().tools.is_empty()
+    }
+
+    fn has_prompts(&self) -> bool {
+        !self.catalog().prompts.is_empty()
+    }
+
     fn has_resources(&self) -> bool {
-        !self.catalog.resources.is_empty() || !self.catalog.templates.is_empty()
+        !self.catalog().resources.is_empty() || !self.catalog().templates.is_empty()
     }
 
     fn has_completions(&self) -> bool {
-        self.catalog.prompts.iter().any(|p| p.complete.is_some())
-            || self.catalog.templates.iter().any(|t| t.complete.is_some())
+        self.catalog().prompts.iter().any(|p| p.complete.is_some())
+            || self
+                .catalog()
+                .templates
+                .iter()
+                .any(|t| t.complete.is_some())
     }
 
     fn initialize(&self, params: InitializeParams) -> Result<Box<RawValue>, Error> {
@@ -250,7 +269,7 @@ impl Server<'_> {
     /// (`subscribe`); 2026-07-28 moved them to subscriptions/listen, which this server does
     /// not offer, so it advertises neither subscriptions nor list changes there.
     fn capabilities(&self, subscribe: bool) -> ServerCapabilities {
-        let catalog = self.catalog;
+        let catalog = self.catalog();
         // This server's lists never change while a client holds them.
         let unchanging = || ListChanged {
             list_changed: false,
@@ -278,7 +297,7 @@ impl Server<'_> {
     /// A resource's contents; not found is -32002 until 2025-11-25, and -32602 (with the
     /// uri) from 2026-07-28.
     fn read_resource(&self, uri: &str, era: &Era) -> Result<Vec<ResourceContents>, Error> {
-        let catalog = self.catalog;
+        let catalog = self.catalog();
         if let Some(resource) = catalog.resources.iter().find(|r| r.uri == uri) {
             return Ok((resource.read)(uri));
         }
@@ -303,7 +322,7 @@ impl Server<'_> {
         let values = match params.reference {
             Reference::Prompt { name: prompt } => {
                 let prompt = self
-                    .catalog
+                    .catalog()
                     .prompt(&prompt)
                     .ok_or_else(|| invalid_params(format!("unknown prompt '{prompt}'")))?;
                 if !prompt.arguments.iter().any(|a| a.name == name) {
@@ -316,7 +335,7 @@ impl Server<'_> {
             }
             Reference::Resource { uri } => {
                 let template = self
-                    .catalog
+                    .catalog()
                     .templates
                     .iter()
                     .find(|t| t.uri_template == uri)

@@ -22,6 +22,25 @@ pub struct ToolSet {
     pub prompts: &'static [PromptDef],
 }
 
+/// Where the dispatcher finds the catalog: a built one, or one built when a method first
+/// needs it (`Deferred`: a ping never builds it). The catalog's lifetime stays out of
+/// the trait, so the dispatcher holding it stays covariant over its borrows.
+pub trait CatalogSource {
+    fn catalog(&self) -> &Catalog<'_>;
+}
+
+impl CatalogSource for Catalog<'_> {
+    fn catalog(&self) -> &Catalog<'_> {
+        self
+    }
+}
+
+impl CatalogSource for crate::lazy::Deferred<'_, Catalog<'_>> {
+    fn catalog(&self) -> &Catalog<'_> {
+        self.get()
+    }
+}
+
 /// Everything this deployment offers, in listing order.
 #[derive(Default)]
 pub struct Catalog<'a> {

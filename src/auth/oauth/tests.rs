@@ -298,7 +298,7 @@ fn a_step_up_challenge_names_the_tokens_scopes_and_the_one_needed() {
         resource: AUDIENCE,
         metadata_url: "https://mcp.example.com/.well-known/oauth-protected-resource/mcp",
         authorization_servers: &[],
-        scopes_supported: &scopes,
+        scopes_supported: &|| scopes.clone(),
         oauth: true,
     };
     let sessions = LazySessions::new(|| None);

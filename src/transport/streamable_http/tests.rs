@@ -117,7 +117,7 @@ pub(super) fn serve_full(
         resource: "http://localhost:7676/mcp",
         metadata_url: "http://localhost:7676/.well-known/oauth-protected-resource/mcp",
         authorization_servers: &[],
-        scopes_supported: &[],
+        scopes_supported: &Vec::new,
         oauth: false,
     };
     let sessions = LazySessions::new(|| {
