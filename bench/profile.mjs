@@ -8,7 +8,7 @@
 //   node bench/profile.mjs WASM [N] [full]
 //   PROFILE_BODY='{"jsonrpc":"2.0","id":1,"method":"tools/list"}' node bench/profile.mjs WASM
 //
-// `full` uses fastly.toml's local config (both catalogs, 24 tools) instead of the
+// `full` uses fastly.toml's local config (both catalogs, 39 tools) instead of the
 // benchmark's 2-tool config. Samples land at the guest's next safepoint, so time spent
 // in a hostcall shows up in the guest function that made it (or the one right after).
 import fs from 'node:fs';

@@ -4,15 +4,16 @@
 //! written; `read.rs` parses bodies. Nothing here knows about MCP or HTTP.
 
 mod id;
+mod json_text;
 mod read;
 
 pub use id::{NumberText, RequestId};
+pub use json_text::JsonText;
 pub use jsonrpc_core::{Error, ErrorCode, Params};
 pub use read::{classify, parse, parse_with};
 
 use jsonrpc_core::Version;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// MCP's "resource not found" error code (not part of JSON-RPC itself).
@@ -113,19 +114,33 @@ pub enum Output {
 #[derive(Debug, Clone, Serialize)]
 pub struct Success {
     pub jsonrpc: Version,
-    pub result: Box<RawValue>,
+    pub result: JsonText,
     pub id: RequestId,
 }
 
 impl Output {
     /// The response's bytes, in a buffer sized for its result up front: a long result
     /// (a page of tools) grown into serde's doubling buffer was copied over and over.
+    /// A success is written by hand around its result's text, which is not checked again
+    /// (`JsonText`); the fields and their order are serde's (a unit test compares them).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let result = match self {
-            Output::Success(success) => success.result.get().len(),
-            Output::Failure(_) => 0,
-        };
-        write_into(Vec::with_capacity(result + 128), self)
+        match self {
+            Output::Success(success) => {
+                let result = success.result.get();
+                let mut out = Vec::with_capacity(result.len() + 64);
+                out.extend_from_slice(br#"{"jsonrpc":"2.0","result":"#);
+                out.extend_from_slice(result.as_bytes());
+                out.extend_from_slice(br#","id":"#);
+                match serde_json::to_writer(&mut out, &success.id) {
+                    Ok(()) => {
+                        out.push(b'}');
+                        out
+                    }
+                    Err(_) => INTERNAL_ERROR.to_vec(),
+                }
+            }
+            Output::Failure(_) => write_into(Vec::with_capacity(128), self),
+        }
     }
 
     /// The id this response answers.
@@ -145,7 +160,7 @@ pub struct Failure {
 }
 
 /// The response to a request: a result or an error, always tagged "2.0".
-pub fn response(id: RequestId, result: Result<Box<RawValue>, Error>) -> Output {
+pub fn response(id: RequestId, result: Result<JsonText, Error>) -> Output {
     match result {
         Ok(result) => Output::Success(Success {
             jsonrpc: Version::V2,
@@ -169,12 +184,13 @@ pub fn to_bytes<T: serde::Serialize>(message: &T) -> Vec<u8> {
 fn write_into<T: serde::Serialize>(mut out: Vec<u8>, message: &T) -> Vec<u8> {
     match serde_json::to_writer(&mut out, message) {
         Ok(()) => out,
-        Err(_) => {
-            br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#
-                .to_vec()
-        }
+        Err(_) => INTERNAL_ERROR.to_vec(),
     }
 }
+
+/// What is sent when a response cannot be written.
+const INTERNAL_ERROR: &[u8] =
+    br#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}"#;
 
 /// How many calls a body holds, for rate limits: the members of a top-level array (a
 /// batch), else 1. A scan, not a parse: a malformed body counts as what it looks like

@@ -20,8 +20,8 @@ fn calls_in_counts_batch_members() {
     assert_eq!(calls_in(b"not json"), 1);
 }
 
-fn raw(value: Value) -> Box<RawValue> {
-    serde_json::value::to_raw_value(&value).unwrap()
+fn raw(value: Value) -> JsonText {
+    JsonText::serialize(&value).unwrap()
 }
 
 fn one(body: &str) -> Message {
@@ -135,10 +135,23 @@ fn batches_classify_each_member() {
 fn responses_serialize_as_json_rpc_2() {
     let ok = to_bytes(&response(RequestId::from(3u64), Ok(raw(json!({})))));
     assert_eq!(ok, br#"{"jsonrpc":"2.0","result":{},"id":3}"#);
+    // The hand-written success is serde's, byte for byte, whatever the id.
+    for id in [RequestId::from(3u64), RequestId::Null, one_id(r#""a\"b""#)] {
+        let output = response(id, Ok(raw(json!({"tools": [1, "x"]}))));
+        assert_eq!(output.to_bytes(), to_bytes(&output));
+    }
     let err = to_bytes(&response(RequestId::Null, Err(invalid_params("bad"))));
     let v: Value = serde_json::from_slice(&err).unwrap();
     assert_eq!(v["error"]["code"], json!(-32602));
     assert_eq!(v["id"], Value::Null);
+}
+
+fn one_id(id: &str) -> RequestId {
+    let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"ping"}}"#);
+    match one(&body) {
+        Message::Request(request) => request.id,
+        other => panic!("not a request: {other:?}"),
+    }
 }
 
 /// JSON numbers that are valid JSON-RPC ids but not u64s, and some that are.

@@ -30,13 +30,14 @@ use super::model::tool::{CallToolParams, CallToolResult};
 use super::model::{content::ResourceContents, EmptyResult, ListParams, SetLevelParams};
 use super::request_state::StateSigner;
 use super::version;
-use crate::jsonrpc::{self, invalid_params, Error, ErrorCode, Output, Request, RESOURCE_NOT_FOUND};
+use crate::jsonrpc::{
+    self, invalid_params, Error, ErrorCode, JsonText, Output, Request, RESOURCE_NOT_FOUND,
+};
 use crate::lazy::Lazy;
 use crate::registry::{page::page, Catalog, CatalogSource};
 use crate::upstream::Upstream;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 
@@ -121,7 +122,7 @@ impl Server<'_> {
         params: Option<&Map<String, Value>>,
         era: &Era,
         notifier: &mut dyn Notifier,
-    ) -> Result<Box<RawValue>, Error> {
+    ) -> Result<JsonText, Error> {
         let not_found = || Error {
             code: ErrorCode::MethodNotFound,
             message: format!("Method not found: {method}"),
@@ -256,7 +257,7 @@ impl Server<'_> {
                 .any(|t| t.complete.is_some())
     }
 
-    fn initialize(&self, params: InitializeParams) -> Result<Box<RawValue>, Error> {
+    fn initialize(&self, params: InitializeParams) -> Result<JsonText, Error> {
         serialize(&InitializeResult {
             protocol_version: version::negotiate(&params.protocol_version),
             capabilities: self.capabilities(true),
@@ -317,7 +318,7 @@ impl Server<'_> {
         })
     }
 
-    fn complete(&self, params: CompleteParams) -> Result<Box<RawValue>, Error> {
+    fn complete(&self, params: CompleteParams) -> Result<JsonText, Error> {
         let CompleteArgument { name, value } = params.argument;
         let values = match params.reference {
             Reference::Prompt { name: prompt } => {
@@ -363,8 +364,8 @@ impl Server<'_> {
 
 /// A result, serialized once into the response. The model's types always serialize; a
 /// failure would still be an error response, never a panic.
-fn serialize<T: Serialize>(result: &T) -> Result<Box<RawValue>, Error> {
-    serde_json::value::to_raw_value(result).map_err(serialize_failed)
+fn serialize<T: Serialize>(result: &T) -> Result<JsonText, Error> {
+    JsonText::serialize(result).map_err(serialize_failed)
 }
 
 fn serialize_failed(_: impl std::error::Error) -> Error {

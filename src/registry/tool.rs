@@ -22,6 +22,17 @@ pub trait Tool: Sync {
     fn listing(&self) -> Option<&str> {
         None
     }
+    /// Writes the tools/list entry into `out`: the build-time entry when there is one,
+    /// else what `describe` serializes to.
+    fn write_listing(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match self.listing() {
+            Some(entry) => {
+                out.extend_from_slice(entry.as_bytes());
+                Ok(())
+            }
+            None => serde_json::to_writer(out, &self.describe()),
+        }
+    }
     /// Runs the tool: its result, or what it needs to ask the client first (`mcp::input`).
     fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome;
 }
@@ -57,6 +68,32 @@ impl Tool for ToolDef {
         }
     }
 
+    /// What `describe` serializes to, byte for byte, written field by field: the schema
+    /// constants go out as written (trimmed) instead of being checked as JSON on every
+    /// listing; the unit tests parse every one of them.
+    fn write_listing(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(br#"{"name":"#);
+        serde_json::to_writer(&mut *out, self.name)?;
+        if let Some(title) = self.title {
+            out.extend_from_slice(br#","title":"#);
+            serde_json::to_writer(&mut *out, title)?;
+        }
+        out.extend_from_slice(br#","description":"#);
+        serde_json::to_writer(&mut *out, self.description)?;
+        out.extend_from_slice(br#","inputSchema":"#);
+        out.extend_from_slice(self.input_schema.trim().as_bytes());
+        if let Some(schema) = self.output_schema {
+            out.extend_from_slice(br#","outputSchema":"#);
+            out.extend_from_slice(schema.trim().as_bytes());
+        }
+        if !self.annotations.is_empty() {
+            out.extend_from_slice(br#","annotations":"#);
+            serde_json::to_writer(&mut *out, &self.annotations)?;
+        }
+        out.push(b'}');
+        Ok(())
+    }
+
     /// Arguments are held to the input schema first, with the same refusal as the
     /// declarative tools give; `run` only sees arguments that conform.
     fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome {
@@ -84,6 +121,32 @@ pub fn arguments<T: DeserializeOwned>(arguments: &Map<String, Value>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every Rust tool's entry, written field by field, is what serde writes of its
+    /// descriptor (whose schemas must parse: an unparsable one would be `null` there).
+    #[test]
+    fn written_entries_are_the_described_ones() {
+        let sets = [
+            &crate::conformance::SET,
+            &crate::conformance::ASKING,
+            &crate::tools::diagnostics::SET,
+        ];
+        for tool in sets.iter().flat_map(|s| s.tools) {
+            let mut written = Vec::new();
+            tool.write_listing(&mut written).unwrap();
+            let described = serde_json::to_vec(&tool.describe()).unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                String::from_utf8(described).unwrap(),
+                "{}",
+                tool.name
+            );
+            let schemas = [Some(tool.input_schema), tool.output_schema];
+            for schema in schemas.into_iter().flatten() {
+                assert!(serde_json::from_str::<Value>(schema).unwrap().is_object());
+            }
+        }
+    }
 
     #[test]
     fn typed_arguments_report_what_is_wrong() {

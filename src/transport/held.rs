@@ -303,7 +303,7 @@ pub fn unsent(id: &RequestId) -> Output {
 
 /// A call that ends with a tool error saying `why`.
 pub fn failed(id: &RequestId, why: &str) -> Output {
-    let result = serde_json::value::to_raw_value(&CallToolResult::error(why)).map_err(|_| Error {
+    let result = jsonrpc::JsonText::serialize(&CallToolResult::error(why)).map_err(|_| Error {
         code: ErrorCode::InternalError,
         message: "Internal error".into(),
         data: None,

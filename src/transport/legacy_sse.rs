@@ -230,7 +230,13 @@ fn post_message(
                 (None, _, _) => (output.to_bytes(), output.id().clone()),
             }
         }
-        Answer::Batch(outputs) => (jsonrpc::to_bytes(&outputs), RequestId::Null),
+        Answer::Batch(outputs) => {
+            let members: Vec<Vec<u8>> = outputs.iter().map(|o| o.to_bytes()).collect();
+            let mut batch = b"[".to_vec();
+            batch.extend_from_slice(&members.join(&b','));
+            batch.push(b']');
+            (batch, RequestId::Null)
+        }
         Answer::Invalid(id, error) => {
             return Err(Refusal::error(StatusCode::BAD_REQUEST, id, error));
         }

@@ -174,7 +174,7 @@ fn post<'c>(
                 .then(|| endpoint.sessions.get())
                 .flatten();
             if let (Some(sessions), Output::Success(success)) = (sessions, &output) {
-                let version = negotiated_version(&success.result).unwrap_or_default();
+                let version = negotiated_version(success.result.get()).unwrap_or_default();
                 // The label: the version, then what the client can answer (`held.rs`).
                 let label = match declared.filter(|flags| !flags.is_empty()) {
                     Some(flags) => format!("{version}~{flags}"),

@@ -1,7 +1,6 @@
 //! initialize: what the client offers, and what this server answers.
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,12 +59,12 @@ pub struct ResourcesCapability {
 
 /// The version an initialize result negotiated, read back from the serialized result (the
 /// transport signs it into the session id).
-pub fn negotiated_version(result: &RawValue) -> Option<String> {
+pub fn negotiated_version(result: &str) -> Option<String> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Negotiated {
         protocol_version: String,
     }
-    let negotiated: Negotiated = serde_json::from_str(result.get()).ok()?;
+    let negotiated: Negotiated = serde_json::from_str(result).ok()?;
     Some(negotiated.protocol_version)
 }

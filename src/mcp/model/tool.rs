@@ -29,7 +29,7 @@ impl ToolAnnotations {
         open_world_hint: Some(false),
     };
 
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         *self == ToolAnnotations::default()
     }
 }

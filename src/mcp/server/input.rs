@@ -7,7 +7,7 @@
 //! in an error result that it cannot ask.
 
 use super::{serialize, Era, Reach, Server};
-use crate::jsonrpc::{invalid_params, Error, ErrorCode};
+use crate::jsonrpc::{invalid_params, Error, ErrorCode, JsonText};
 use crate::mcp::context::{Notifier, RequestContext};
 use crate::mcp::input::{Answers, InputRequired, Outcome};
 use crate::mcp::model::discover::InputRequiredResult;
@@ -15,7 +15,6 @@ use crate::mcp::model::method::Method;
 use crate::mcp::model::tool::CallToolResult;
 use crate::mcp::request_state::Binding;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 /// MissingRequiredClientCapabilityError (2026-07-28).
@@ -87,7 +86,7 @@ impl Server<'_> {
         params: Option<&Map<String, Value>>,
         era: &Era,
         legacy: impl FnOnce(&InputRequired) -> Result<T, Error>,
-    ) -> Result<Box<RawValue>, Error> {
+    ) -> Result<JsonText, Error> {
         let asked = match outcome {
             Outcome::Complete(result) => return serialize(&result),
             Outcome::InputRequired(asked) => asked,

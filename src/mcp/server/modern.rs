@@ -3,10 +3,10 @@
 
 use super::{serialize, Server};
 use crate::jsonrpc::Error;
+use crate::jsonrpc::JsonText;
 use crate::mcp::model::discover::{DiscoverResult, ResultFields, ResultMeta};
 use crate::mcp::model::method::Method;
 use crate::mcp::version;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// How an "input required" result starts as this dispatcher writes it (`input.rs`): it
@@ -20,7 +20,7 @@ const LIST_TTL_MS: u64 = 300_000;
 const READ_TTL_MS: u64 = 60_000;
 
 impl Server<'_> {
-    pub(super) fn discover(&self) -> Result<Box<RawValue>, Error> {
+    pub(super) fn discover(&self) -> Result<JsonText, Error> {
         serialize(&DiscoverResult {
             supported_versions: &version::ALL,
             capabilities: self.capabilities(false),
@@ -35,8 +35,8 @@ impl Server<'_> {
         &self,
         method: &str,
         params: Option<&Map<String, Value>>,
-        result: Box<RawValue>,
-    ) -> Box<RawValue> {
+        result: JsonText,
+    ) -> JsonText {
         let complete = !result.get().starts_with(INPUT_REQUIRED);
         let ttl_ms = Method::parse(method)
             .filter(|_| complete)
@@ -61,7 +61,8 @@ impl Server<'_> {
         } else {
             ","
         };
-        RawValue::from_string(format!("{{{fields}{separator}{rest}")).unwrap_or(result)
+        // serde's fields, then the rest of serde's (or an assembled) object.
+        JsonText::assembled(format!("{{{fields}{separator}{rest}"))
     }
 }
 

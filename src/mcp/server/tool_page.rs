@@ -3,13 +3,13 @@
 //! A page of 1,000 catalog tools is ~1 MB of JSON. Serialized through serde's growing
 //! buffer it was reallocated a dozen times on the way (30% of the request's guest time
 //! in `make profile`), and every compiled entry was checked on its own before that. Here
-//! the entries serialized at build time are copied once, the others serialized in
-//! place, and the page is checked as JSON once, where it becomes the result.
+//! the entries serialized at build time are copied once, the others written in place,
+//! and the page, JSON by construction, is not parsed again (`jsonrpc::JsonText`).
 
 use super::serialize_failed;
 use crate::jsonrpc::Error;
+use crate::jsonrpc::JsonText;
 use crate::registry::tool::Tool;
-use serde_json::value::RawValue;
 
 /// Room for an entry the tool describes at run time (Rust tools; a few hundred bytes).
 const DESCRIBED_GUESS: usize = 512;
@@ -18,7 +18,7 @@ const DESCRIBED_GUESS: usize = 512;
 pub(super) fn tools_page(
     items: &[&dyn Tool],
     next_cursor: Option<&str>,
-) -> Result<Box<RawValue>, Error> {
+) -> Result<JsonText, Error> {
     let entries: usize = items
         .iter()
         .map(|t| t.listing().map_or(DESCRIBED_GUESS, str::len) + 1)
@@ -30,10 +30,7 @@ pub(super) fn tools_page(
         if i > 0 {
             out.push(b',');
         }
-        match tool.listing() {
-            Some(entry) => out.extend_from_slice(entry.as_bytes()),
-            None => serde_json::to_writer(&mut out, &tool.describe()).map_err(serialize_failed)?,
-        }
+        tool.write_listing(&mut out).map_err(serialize_failed)?;
     }
     out.push(b']');
     if let Some(cursor) = next_cursor {
@@ -41,10 +38,11 @@ pub(super) fn tools_page(
         serde_json::to_writer(&mut out, cursor).map_err(serialize_failed)?;
     }
     out.push(b'}');
-    // The one check of the whole page: a build-time entry that is not JSON (which the
-    // catalog's unit test rules out) is an internal error, never a malformed response.
+    // Every part is JSON by construction: entries serialized at build time (the catalog's
+    // unit test compares each with serde's) or by serde, Rust tools' entries written
+    // field by field (`ToolDef::write_listing`, tested the same way), the cursor by serde.
     let text = String::from_utf8(out).map_err(serialize_failed)?;
-    RawValue::from_string(text).map_err(serialize_failed)
+    Ok(JsonText::assembled(text))
 }
 
 #[cfg(test)]

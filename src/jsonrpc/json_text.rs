@@ -1,0 +1,40 @@
+//! A result's JSON text, written into the response as it is.
+//!
+//! `RawValue` checks its text as JSON when made. A tools/list page is assembled from
+//! entries that are JSON by construction (serialized at build time, or by serde), and
+//! checking the page again cost as much as writing it (`make profile`: 8% of a listing
+//! of 24 tools, more of a page of 1,000). So results are kept as text made only by serde
+//! or from such parts, and never re-checked on the way out.
+
+use serde::ser::Error as _;
+use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonText(String);
+
+impl JsonText {
+    /// What serde writes of `value`.
+    pub fn serialize<T: Serialize>(value: &T) -> serde_json::Result<JsonText> {
+        serde_json::to_string(value).map(JsonText)
+    }
+
+    /// Text assembled from parts that are each JSON by construction. Every caller has a
+    /// unit test comparing what it assembles with what serde writes.
+    pub(crate) fn assembled(text: String) -> JsonText {
+        JsonText(text)
+    }
+
+    pub fn get(&self) -> &str {
+        &self.0
+    }
+}
+
+/// For serde's own writers (tests, a legacy batch): the text goes through `RawValue`,
+/// checked there. `Output::to_bytes` writes it without that check.
+impl Serialize for JsonText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw = RawValue::from_string(self.0.clone()).map_err(S::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
