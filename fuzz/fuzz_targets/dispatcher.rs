@@ -91,7 +91,7 @@ const RESOURCE: ResourceInfo<'static> = ResourceInfo {
     resource: "http://localhost:7676/mcp",
     metadata_url: "http://localhost:7676/.well-known/oauth-protected-resource/mcp",
     authorization_servers: &[],
-    scopes_supported: &[],
+    scopes_supported: &Vec::new,
     oauth: false,
 };
 
