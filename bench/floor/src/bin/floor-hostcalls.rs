@@ -1,9 +1,9 @@
 //! The floor plus the platform calls mcp-edge makes for a tools/call (benchmark config,
-//! no MCP work): read the method, URL and the 12 headers it reads, draw the log id, read
-//! its 16 Config Store keys and (mode=local, as the local stack runs) FASTLY_HOSTNAME,
-//! check the edge rate limiter, read the body, answer with the same headers, write one
-//! log line. What this costs above `bench-floor` is what those
-//! calls cost under Viceroy, before any JSON-RPC or MCP work.
+//! no MCP work): read the method, the URL (as text, parsed as an http::Uri) and the 12
+//! headers it reads, draw the log id, read its 16 Config Store keys and (mode=local, as
+//! the local stack runs) FASTLY_HOSTNAME, check the edge rate limiter, read the body,
+//! answer with the same headers, write one log line. What this costs above
+//! `bench-floor` is what those calls cost under Viceroy, before any JSON-RPC or MCP work.
 use fastly::erl::{Penaltybox, RateCounter, RateWindow, ERL};
 use fastly::handle::{client_request_and_body, BodyHandle, ResponseHandle};
 use fastly::http::{HeaderName, HeaderValue, StatusCode};
@@ -31,7 +31,19 @@ fn main() {
     let (request, mut body) = client_request_and_body();
     let started = Instant::now();
     std::hint::black_box(request.get_method(32).ok());
-    std::hint::black_box(request.get_url(8192).ok());
+    // The URL as text, parsed as an http::Uri (mcp-edge's edge::request::url_text).
+    let mut url = Vec::<u8>::with_capacity(8192);
+    let mut written = 0;
+    // SAFETY: the host writes at most the capacity and says how much.
+    let status = unsafe {
+        fastly_sys::fastly_http_req::uri_get(request.as_u32(), url.as_mut_ptr(), url.capacity(), &mut written)
+    };
+    if status.is_ok() && written <= url.capacity() {
+        // SAFETY: the host initialized `written` bytes.
+        unsafe { url.set_len(written) };
+        let uri = String::from_utf8(url).ok().and_then(|t| t.parse::<http::Uri>().ok());
+        std::hint::black_box(uri.and_then(|u| u.path_and_query().cloned()));
+    }
     let mut declared = None;
     for name in HEADERS {
         let name = HeaderName::from_static(name);
