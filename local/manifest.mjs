@@ -68,21 +68,38 @@ export function manifestWithBackends(text, backends) {
 }
 
 /**
- * manifestWithConfig(text, { key: value }) sets keys of the local Config Store
- * mcp_config (`[local_server.config_stores.mcp_config.contents]`): an existing
- * `key = ...` line is replaced, a new key is added at the end of the table.
+ * manifestWithConfig(text, { key: value }) sets settings of the local Config Store
+ * mcp_config (`[local_server.config_stores.mcp_config.contents]`). When the table has a
+ * `settings` item (the one-item layout, README: Configuration), each key is set inside it
+ * (its entry replaced, or added at the end), except `oauth_jwks`, which may be an item
+ * of its own as it is in production; otherwise each key is an item (an existing
+ * `key = ...` line replaced, a new one added at the end of the table).
  */
 export function manifestWithConfig(text, overrides) {
   const table = 'local_server.config_stores.mcp_config.contents';
   const pending = new Map(Object.entries(overrides));
   if (pending.size === 0) return text;
-  const out = [];
+  const lines = text.split('\n');
   let inTable = false;
+  const settingsAt = lines.findIndex((line) => {
+    const header = HEADER.exec(line);
+    if (header) inTable = header[1] === table;
+    return inTable && /^\s*settings\s*=/.test(line);
+  });
+  if (settingsAt >= 0) {
+    const inItem = new Map([...pending].filter(([key]) => key !== 'oauth_jwks'));
+    const current = JSON.parse(lines[settingsAt].replace(/^\s*settings\s*=\s*/, ''));
+    lines[settingsAt] = `settings = ${tomlString(withSettings(current, inItem))}`;
+    for (const key of inItem.keys()) pending.delete(key);
+    if (pending.size === 0) return lines.join('\n');
+  }
+  const out = [];
+  inTable = false;
   const flush = () => {
     for (const [key, value] of pending) out.push(`${key} = ${tomlString(value)}`);
     pending.clear();
   };
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     const header = HEADER.exec(line);
     if (header) {
       if (inTable) flush();
@@ -101,4 +118,28 @@ export function manifestWithConfig(text, overrides) {
   if (inTable) flush();
   if (pending.size > 0) throw new Error(`manifest: no [${table}] table`);
   return out.join('\n');
+}
+
+/** A `settings` item's text with `overrides` set in it (`key = value; ...`). */
+export function withSettings(text, overrides) {
+  const entries = text.split(/[;\n]/).map((part) => part.trim()).filter((part) => part && !part.startsWith('#'));
+  const out = [];
+  const pending = new Map(overrides);
+  for (const entry of entries) {
+    const key = entry.split('=')[0].trim();
+    if (pending.has(key)) {
+      out.push(`${key} = ${settingValue(key, pending.get(key))}`);
+      pending.delete(key);
+    } else {
+      out.push(entry);
+    }
+  }
+  for (const [key, value] of pending) out.push(`${key} = ${settingValue(key, value)}`);
+  return out.join('; ');
+}
+
+function settingValue(key, value) {
+  const text = String(value);
+  if (/[;\n]/.test(text)) throw new Error(`manifest: ${key}'s value cannot hold ';' or a new line inside the settings item`);
+  return text;
 }

@@ -22,8 +22,8 @@
 //   FASTLY_SERVICE_ID  the service, after the first deploy (this script prints it)
 //   MCP_DOMAIN         first deploy: the service's domain, e.g. my-mcp.edgecompute.app
 //   MCP_SERVICE_NAME   first deploy: the service's name (default mcp-edge)
-//   MCP_TOOL_SETS      first deploy: Config Store tool_sets (default fastly; later:
-//                      `fastly config-store-entry update`)
+//   MCP_TOOL_SETS      first deploy: tool_sets in the Config Store item `settings`
+//                      (default fastly; later: `fastly config-store-entry update`)
 //   MCP_SESSION_KEY    session_key (first deploy: generated when unset)
 //   MCP_TOOLS_TOKEN    api_token: the Fastly API token the tools use (first deploy: required)
 //   MCP_API_KEYS       api_keys: the one-line JSON `make api-key` prints (first deploy: required)
@@ -162,7 +162,7 @@ async function main() {
   const secretStore = ownStore('secret-store', `mcp_secrets_${serviceId}`, first);
   const kvStore = ownStore('kv-store', `mcp_streams_${serviceId}`, true); // empty: made on any run
   if (first) {
-    run(['config-store-entry', 'create', '--store-id', configStore, '--key', 'tool_sets', '--value', env.MCP_TOOL_SETS || 'fastly']);
+    run(['config-store-entry', 'create', '--store-id', configStore, '--key', 'settings', '--value', `tool_sets = ${env.MCP_TOOL_SETS || 'fastly'}`]);
   }
   storeSecrets(secretStore, secrets);
   linkStores(serviceId, { mcp_config: configStore, mcp_secrets: secretStore, mcp_streams: kvStore });

@@ -33,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApiDouble } from '../local/api-double.mjs';
+import { withSettings } from '../local/manifest.mjs';
 import { runFastly } from '../local/fastly-cli.mjs';
 import { freePort, spawnGroup } from '../local/proc.mjs';
 import { startPushpin } from '../local/pushpin.mjs';
@@ -96,7 +97,7 @@ function publishAnswers({ secrets, hosts, kvStoreLeft = false }) {
         [{ prompt: /backend called 'backoffice'[^]*Hostname or IP address: \[backoffice\.example\.com\] $/, answer: '' }, { prompt: /Port: \[443\] $/, answer: '' }],
       ],
     },
-    { prompt: /config store key called 'tool_sets'[^]*Value: \[fastly\] $/, answer: '' },
+    { prompt: /config store key called 'settings'[^]*Value: \[tool_sets = fastly\] $/, answer: '' },
     // [setup.kv_stores] asks nothing on a new account (no items); its question comes after
     // the config stores' and before the secrets'.
     ...(kvStoreLeft ? [{ prompt: /A KV Store called 'mcp_streams' already exists[^]*Use a different store name \(or leave empty to use the existing store\): $/, answer: '' }] : []),
@@ -295,7 +296,8 @@ export async function rehearse({ print = (line) => console.log(line) } = {}) {
     const wasm = findFile(run, 'main.wasm');
     expect(wasm, 'the package should hold bin/main.wasm');
     print(`package: ${pkg.length} bytes, ${path.relative(run, wasm)}`);
-    const items = { ...configStore.items, grip_sig: 'shared-key' }; // local Pushpin: HS256, not Fanout's ES256
+    // Local Pushpin signs with HS256, not Fanout's ES256: grip_sig set in the settings item.
+    const items = { ...configStore.items, settings: withSettings(configStore.items.settings ?? '', new Map([['grip_sig', 'shared-key']])) };
     const entries = { ...secretsStored.entries, grip_key: gripKey };
     // Each linked KV store, under its link name, with the keys the double holds (none).
     const kvLinks = active.resource_links.filter((r) => recorded.kv_stores.some((k) => k.id === r.resource_id));

@@ -1,5 +1,6 @@
 //! Deployment settings, read from a key/value source (the Config Store `mcp_config` at
-//! the edge, a map in tests), grouped by concern. A malformed value falls back to its
+//! the edge, a map in tests; all in its one item `settings`, or an item per key),
+//! grouped by concern. A malformed value falls back to its
 //! safe default so a typo never takes the service down, and is reported (the request's
 //! log line carries it); the defaults are the production ones and are written once, in
 //! each group's `Default`.
@@ -265,16 +266,20 @@ pub const MODE_LOCAL_IGNORED: &str =
     "mode=local ignored: not running locally (client authentication stays on)";
 
 impl Config {
-    /// Reads every setting through `get` (one lookup per key), as on a local runtime.
+    /// Reads every setting through `get`, as on a local runtime.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Config {
         Config::from_lookup_for(get, true, || Runtime::Local).0
     }
 
-    /// Reads the settings a request can use, one lookup per key: the OAuth settings only
-    /// when the auth methods include oauth, the legacy SSE ones only for `legacy_sse`
-    /// routes; the others keep their defaults. Lookups are hostcalls each request pays
-    /// for, so unused ones are skipped. Returns, beside the settings, what was ignored
+    /// Reads the settings a request can use: the OAuth settings only when the auth
+    /// methods include oauth, the legacy SSE ones only for `legacy_sse` routes; the
+    /// others keep their defaults. Lookups are hostcalls each request pays for, so unused
+    /// ones are skipped. Returns, beside the settings, what was ignored
     /// and why (for the request's log line).
+    ///
+    /// With a `settings` item (`item.rs`) every setting comes from it, in one lookup, and
+    /// other items are not read, except `oauth_jwks` when the item lacks it. Without one,
+    /// each setting is its own item (the layout before `settings`, still honoured).
     ///
     /// `mode = local` is honoured only on a local runtime: on Fastly's network it would
     /// turn client authentication off, so there it is ignored and reported.
@@ -283,9 +288,16 @@ impl Config {
         legacy_sse: bool,
         runtime: impl FnOnce() -> Runtime,
     ) -> (Config, Vec<String>) {
+        let item = get(item::SETTINGS);
+        let (entries, warnings) = item.as_deref().map(item::parse).unwrap_or_default();
+        let from_item = |key: &str| match entries.get(key) {
+            Some(value) => Some(value.clone()),
+            None if key == item::OWN_ITEM => get(key),
+            None => None,
+        };
         let mut read = read::Reader {
-            get: &get,
-            warnings: Vec::new(),
+            get: if item.is_some() { &from_item } else { &get },
+            warnings,
         };
         // Where the service runs is asked (an environment read) only when it decides.
         let mode = match read.text("mode").as_deref() {
@@ -325,6 +337,7 @@ impl Config {
     }
 }
 
+pub mod item;
 mod read;
 #[cfg(test)]
 mod tests;

@@ -22,7 +22,7 @@ test('fastly compute publish, as the README says, yields a working service', { t
   assert.equal(r.service.name, 'mcp-edge');
   assert.deepEqual(r.resource_links.sort(), ['mcp_config -> mcp_config', 'mcp_secrets -> mcp_secrets', 'mcp_streams -> mcp_streams']);
   assert.deepEqual(r.kv_store.map((s) => s.keys), [[]]); // one KV store, empty: the service fills it
-  assert.deepEqual(r.config_store, { tool_sets: 'fastly' });
+  assert.deepEqual(r.config_store, { settings: 'tool_sets = fastly' });
   assert.deepEqual(r.secret_store.sort(), ['api_keys', 'api_token', 'publish_token', 'session_key']);
   assert.deepEqual(r.tokens.map((t) => t.scope), ['purge_select']);
   assert.deepEqual(r.tokens[0].services, [r.service.id]);
@@ -39,7 +39,7 @@ test('fastly compute publish, as the README says, yields a working service', { t
   assert.match(report.localStack, /fastly_get_service -> shop-frontend; GET \/sse -> event: endpoint/);
   assert.equal(report.ci.fanout, true);
   assert.deepEqual(report.ci.secrets.sort(), ['api_keys', 'api_token', 'publish_token', 'session_key']);
-  assert.deepEqual(report.ci.config, { tool_sets: 'fastly' });
+  assert.deepEqual(report.ci.config, { settings: 'tool_sets = fastly' });
   assert.equal(report.ci.resource_links.length, 3);
   assert.match(report.ci.resource_links[0], /^mcp_config -> mcp_config_[A-Za-z0-9]+$/);
   assert.match(report.ci.resource_links[1], /^mcp_secrets -> mcp_secrets_[A-Za-z0-9]+$/);

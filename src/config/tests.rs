@@ -204,3 +204,92 @@ fn malformed_values_fall_back_and_are_reported() {
     }
     assert_eq!(warnings.len(), expected.len(), "{warnings:?}");
 }
+
+/// The `settings` item: one lookup, the same settings and warnings as separate items.
+#[test]
+fn one_settings_item_is_read_in_one_lookup() {
+    let asked = std::cell::RefCell::new(Vec::new());
+    let text = "mode = local; tool_sets = fastly, backoffice\n# a comment\n  allow_writes=fastly ;\
+                page_size = 7;max_batch = 9999";
+    let get = |key: &str| {
+        asked.borrow_mut().push(key.to_string());
+        match key {
+            "settings" => Some(text.to_string()),
+            // An item of its own beside `settings` is not read...
+            "page_size" => Some("3".to_string()),
+            _ => None,
+        }
+    };
+    let (config, warnings) = Config::from_lookup_for(get, true, || Runtime::Local);
+    assert_eq!(*asked.borrow(), ["settings"]);
+    assert_eq!(config.mode, Mode::Local);
+    assert_eq!(config.tools.tool_sets, ["fastly", "backoffice"]);
+    assert_eq!(config.tools.allow_writes, ["fastly"]);
+    assert_eq!(config.tools.page_size, 7);
+    assert_eq!(config.limits.json.batch, Limits::default().batch);
+    assert_eq!(
+        warnings,
+        ["max_batch ignored: expected a whole number from 1 to 1000; the default applies"]
+    );
+    // ... and the same settings as separate items read the same.
+    let pairs = [
+        ("mode", "local"),
+        ("tool_sets", "fastly, backoffice"),
+        ("allow_writes", "fastly"),
+        ("page_size", "7"),
+    ];
+    assert_eq!(from(&pairs), config);
+}
+
+#[test]
+fn the_settings_item_reports_what_it_ignores() {
+    let get = |key: &str| {
+        (key == "settings").then(|| {
+            "tool_sets = backoffice; colour = blue; conformance; tool_sets = fastly; = x".into()
+        })
+    };
+    let (config, warnings) = Config::from_lookup_for(get, false, || Runtime::Fastly);
+    assert_eq!(config.tools.tool_sets, ["fastly"]);
+    assert!(!config.tools.conformance);
+    assert_eq!(
+        warnings,
+        [
+            "settings: unknown key 'colour' ignored",
+            "settings: 'conformance' ignored: expected key = value",
+            "settings: 'tool_sets' is set twice; the last one applies",
+            "settings: unknown key '' ignored",
+        ]
+    );
+}
+
+/// A JWKS may stay an item of its own (long JSON, often pretty-printed), read only with
+/// OAuth on and when `settings` lacks it; every key the reader asks for is one the
+/// item accepts.
+#[test]
+fn the_jwks_may_be_its_own_item_and_every_key_is_known() {
+    let asked = std::cell::RefCell::new(Vec::new());
+    let jwks = "{\n  \"keys\": []\n}";
+    let get = |key: &str| {
+        asked.borrow_mut().push(key.to_string());
+        match key {
+            "settings" => Some("auth = oauth; oauth_issuer = https://as.example".into()),
+            "oauth_jwks" => Some(jwks.to_string()),
+            _ => None,
+        }
+    };
+    let (config, _) = Config::from_lookup_for(get, true, || Runtime::Fastly);
+    assert_eq!(*asked.borrow(), ["settings", "oauth_jwks"]);
+    assert_eq!(config.auth.oauth.jwks, jwks);
+    assert_eq!(config.auth.oauth.issuer, "https://as.example");
+    // Every key read with everything on (OAuth, legacy SSE) parses in `settings`.
+    let keys = std::cell::RefCell::new(Vec::new());
+    let everything = |key: &str| {
+        keys.borrow_mut().push(key.to_string());
+        (key == "auth").then(|| "oauth".to_string())
+    };
+    Config::from_lookup_for(everything, true, || Runtime::Local);
+    for key in keys.borrow().iter().filter(|k| *k != "settings") {
+        let (entries, warnings) = item::parse(&format!("{key} = x"));
+        assert!(warnings.is_empty() && entries.contains_key(key), "{key}");
+    }
+}

@@ -1,6 +1,6 @@
 //! The floor plus the platform calls mcp-edge makes for a tools/call (benchmark config,
 //! no MCP work): read the method, the URL (as text, parsed as an http::Uri) and the 12
-//! headers it reads, draw the log id, read its 16 Config Store keys and (mode=local, as
+//! headers it reads, draw the log id, read its one Config Store item and (mode=local, as
 //! the local stack runs) FASTLY_HOSTNAME, check the edge rate limiter, read the body,
 //! answer with the same headers, write one log line. What this costs above
 //! `bench-floor` is what those calls cost under Viceroy, before any JSON-RPC or MCP work.
@@ -12,14 +12,9 @@ use std::time::{Duration, Instant};
 
 const REPLY: &[u8] = include_bytes!("../../reply.json");
 
-/// The keys mcp-edge reads for a Streamable HTTP request (src/config.rs).
-/// (Without OAuth, off the legacy SSE routes: src/config.rs `from_lookup_for`.)
-const KEYS: [&str; 16] = [
-    "mode", "conformance", "diagnostics", "tool_sets", "allow_writes", "page_size", "auth",
-    "allowed_hosts", "allowed_origins", "rate_limit_rps",
-    "max_body_bytes", "max_json_depth", "max_string_bytes", "max_array_items", "max_batch",
-    "session_ttl_seconds",
-];
+/// The keys mcp-edge reads for a Streamable HTTP request: its settings are all in the
+/// one item `settings` (src/config/item.rs; without OAuth nothing else is read).
+const KEYS: [&str; 1] = ["settings"];
 
 const HEADERS: [&str; 12] = [
     "host", "origin", "accept", "content-type", "content-length", "authorization",
