@@ -247,12 +247,15 @@ const TARGETS = [
   // BENCH_BASELINE_WASM=path: another build of mcp-edge (e.g. the commit before a
   // change), tools/call only, so the interleaved block compares before and after in
   // one run, turn by turn (runs minutes apart are not comparable on this VM).
+  // BENCH_BASELINE_MANIFEST: that build's fastly.toml, when it reads its settings in
+  // another layout than this checkout's.
   ...(env.BENCH_BASELINE_WASM ? [{
     key: 'mcp-edge-baseline',
     label: `mcp-edge baseline (${path.basename(path.dirname(path.dirname(path.dirname(path.dirname(env.BENCH_BASELINE_WASM)))))})`,
     onlyMain: ['call'],
     async start() {
-      const stack = await startStack({ config: edgeConfig(), wasm: env.BENCH_BASELINE_WASM });
+      const manifest = env.BENCH_BASELINE_MANIFEST ? { manifestPath: env.BENCH_BASELINE_MANIFEST } : {};
+      const stack = await startStack({ config: edgeConfig(), wasm: env.BENCH_BASELINE_WASM, ...manifest });
       return { url: stack.mcp, base: stack.base, stack, stop: () => stack.stop(), logs: () => stack.logs.slice(-50).join('') };
     },
   }] : []),
