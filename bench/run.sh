@@ -13,19 +13,13 @@ source scripts/env.sh
 
 if ! command -v wrk >/dev/null 2>&1; then
   echo "bench: installing wrk (apt-get)"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y wrk
+  apt_install wrk
 fi
 
 # Python's http.client is one of the client stacks of the `clients` section.
 if ! command -v python3 >/dev/null 2>&1; then
   echo "bench: installing python3 (apt-get)"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y python3
+  apt_install python3
 fi
 
 echo "bench: building mcp-edge with the bench catalog (1,000 synthetic tools; target/bench-catalog)"

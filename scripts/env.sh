@@ -19,6 +19,18 @@ WASM="$PWD/target/wasm32-wasip1/release/mcp-edge.wasm"
 #   MCP_GRIP_KEY     grip_key     the HS256 key local Pushpin signs Grip-Sig with
 #                                 (sig_key, iss "pushpin"), used as its raw bytes
 #   MCP_BACKOFFICE_TOKEN backoffice_token  bearer token of the example back-office API
+# Debian packages the scripts install when missing (setup.sh, bench/run.sh): apt-get
+# update once per run, then the install.
+APT_UPDATED=""
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  if [ -z "${APT_UPDATED}" ]; then
+    $sudo apt-get update
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "$@"
+}
 random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 MCP_SESSION_KEY="${MCP_SESSION_KEY:-$(random_key)}"
 MCP_API_TOKEN="${MCP_API_TOKEN:-$(random_key)}"

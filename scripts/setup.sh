@@ -23,17 +23,6 @@ if ! "${VICEROY}" --version 2>/dev/null | grep -q "${VICEROY_VERSION}"; then
   cargo "+${TOOLCHAIN}" install viceroy --version "${VICEROY_VERSION}" --locked
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-APT_UPDATED=""
-apt_install() {
-  if [ -z "${APT_UPDATED}" ]; then
-    $SUDO apt-get update
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "$@"
-}
-
 if ! command -v pushpin >/dev/null 2>&1 || ! command -v condure >/dev/null 2>&1 \
   || ! command -v zurl >/dev/null 2>&1; then
   echo "setup: installing Pushpin (apt-get; the local stand-in for Fanout)"
