@@ -1,9 +1,8 @@
 //! Deployment settings, read from a key/value source (the Config Store `mcp_config` at
 //! the edge, a map in tests; all in its one item `settings`, or an item per key),
-//! grouped by concern. A malformed value falls back to its
-//! safe default so a typo never takes the service down, and is reported (the request's
-//! log line carries it); the defaults are the production ones and are written once, in
-//! each group's `Default`.
+//! grouped by concern. A malformed value falls back to its safe default so a typo never
+//! takes the service down, and is reported (the request's log line carries it); the
+//! defaults are the production ones and are written once, in each group's `Default`.
 
 pub use crate::auth::AuthMethod;
 pub use crate::jsonrpc::Limits;
@@ -274,8 +273,8 @@ impl Config {
     /// Reads the settings a request can use: the OAuth settings only when the auth
     /// methods include oauth, the legacy SSE ones only for `legacy_sse` routes; the
     /// others keep their defaults. Lookups are hostcalls each request pays for, so unused
-    /// ones are skipped. Returns, beside the settings, what was ignored
-    /// and why (for the request's log line).
+    /// ones are skipped. Returns, beside the settings, what was ignored and why (for the
+    /// request's log line).
     ///
     /// With a `settings` item (`item.rs`) every setting comes from it, in one lookup, and
     /// other items are not read, except `oauth_jwks` when the item lacks it. Without one,

@@ -245,16 +245,14 @@ impl Server<'_> {
     }
 
     fn has_resources(&self) -> bool {
-        !self.catalog().resources.is_empty() || !self.catalog().templates.is_empty()
+        let catalog = self.catalog();
+        !catalog.resources.is_empty() || !catalog.templates.is_empty()
     }
 
     fn has_completions(&self) -> bool {
-        self.catalog().prompts.iter().any(|p| p.complete.is_some())
-            || self
-                .catalog()
-                .templates
-                .iter()
-                .any(|t| t.complete.is_some())
+        let catalog = self.catalog();
+        catalog.prompts.iter().any(|p| p.complete.is_some())
+            || catalog.templates.iter().any(|t| t.complete.is_some())
     }
 
     fn initialize(&self, params: InitializeParams) -> Result<JsonText, Error> {
@@ -270,19 +268,18 @@ impl Server<'_> {
     /// (`subscribe`); 2026-07-28 moved them to subscriptions/listen, which this server does
     /// not offer, so it advertises neither subscriptions nor list changes there.
     fn capabilities(&self, subscribe: bool) -> ServerCapabilities {
-        let catalog = self.catalog();
         // This server's lists never change while a client holds them.
         let unchanging = || ListChanged {
             list_changed: false,
         };
         ServerCapabilities {
             logging: Empty {},
-            tools: (!catalog.tools.is_empty()).then(unchanging),
+            tools: self.has_tools().then(unchanging),
             resources: self.has_resources().then_some(ResourcesCapability {
                 subscribe,
                 list_changed: false,
             }),
-            prompts: (!catalog.prompts.is_empty()).then(unchanging),
+            prompts: self.has_prompts().then(unchanging),
             completions: self.has_completions().then_some(Empty {}),
         }
     }

@@ -2,8 +2,7 @@
 //! carries (its type, its cache lifetime and scope, who served it).
 
 use super::{serialize, Server};
-use crate::jsonrpc::Error;
-use crate::jsonrpc::JsonText;
+use crate::jsonrpc::{Error, JsonText};
 use crate::mcp::model::discover::{DiscoverResult, ResultFields, ResultMeta};
 use crate::mcp::model::method::Method;
 use crate::mcp::version;

@@ -7,8 +7,7 @@
 //! and the page, JSON by construction, is not parsed again (`jsonrpc::JsonText`).
 
 use super::serialize_failed;
-use crate::jsonrpc::Error;
-use crate::jsonrpc::JsonText;
+use crate::jsonrpc::{Error, JsonText};
 use crate::registry::tool::Tool;
 
 /// Room for an entry the tool describes at run time (Rust tools; a few hundred bytes).
