@@ -28,6 +28,11 @@ impl JsonText {
     pub fn get(&self) -> &str {
         &self.0
     }
+
+    /// The text's own buffer, for a writer that puts the envelope around it in place.
+    pub(crate) fn into_string(self) -> String {
+        self.0
+    }
 }
 
 /// For serde's own writers (tests, a legacy batch): the text goes through `RawValue`,

@@ -139,8 +139,11 @@ fn responses_serialize_as_json_rpc_2() {
     for id in [RequestId::from(3u64), RequestId::Null, one_id(r#""a\"b""#)] {
         let output = response(id, Ok(raw(json!({"tools": [1, "x"]}))));
         assert_eq!(output.to_bytes(), to_bytes(&output));
+        assert_eq!(output.clone().into_bytes(), to_bytes(&output));
     }
     let err = to_bytes(&response(RequestId::Null, Err(invalid_params("bad"))));
+    let failure = response(RequestId::Null, Err(invalid_params("bad")));
+    assert_eq!(failure.into_bytes(), err);
     let v: Value = serde_json::from_slice(&err).unwrap();
     assert_eq!(v["error"]["code"], json!(-32602));
     assert_eq!(v["id"], Value::Null);

@@ -22,6 +22,10 @@ pub trait Tool: Sync {
     fn listing(&self) -> Option<&str> {
         None
     }
+    /// About how many bytes `write_listing` writes, to size a page's buffer up front.
+    fn listing_len(&self) -> usize {
+        self.listing().map_or(512, str::len)
+    }
     /// Writes the tools/list entry into `out`: the build-time entry when there is one,
     /// else what `describe` serializes to.
     fn write_listing(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
@@ -66,6 +70,13 @@ impl Tool for ToolDef {
             output_schema: self.output_schema.map(raw_schema),
             annotations: self.annotations,
         }
+    }
+
+    /// Its texts, and room for the field names, annotations and escapes around them.
+    fn listing_len(&self) -> usize {
+        let texts = [self.name, self.title.unwrap_or(""), self.description];
+        let schemas = [self.input_schema, self.output_schema.unwrap_or("")];
+        texts.iter().chain(&schemas).map(|t| t.len()).sum::<usize>() + 256
     }
 
     /// What `describe` serializes to, byte for byte, written field by field: the schema
@@ -134,6 +145,9 @@ mod tests {
         for tool in sets.iter().flat_map(|s| s.tools) {
             let mut written = Vec::new();
             tool.write_listing(&mut written).unwrap();
+            // A page sized by the hints never grows on the way.
+            let hint = (tool.listing_len(), written.len());
+            assert!(hint.0 >= hint.1, "{}: {hint:?}", tool.name);
             let described = serde_json::to_vec(&tool.describe()).unwrap();
             assert_eq!(
                 String::from_utf8(written).unwrap(),

@@ -187,7 +187,7 @@ fn post<'c>(
                 Output::Failure(failure) if modern => modern::status_of(&failure.error),
                 _ => StatusCode::OK,
             };
-            reply.finish(vec![output.to_bytes()], false, status);
+            reply.finish(vec![output.into_bytes()], false, status);
         }
         Answer::Batch(outputs) => {
             let outputs = outputs.iter().map(jsonrpc::to_bytes).collect();

@@ -60,8 +60,11 @@ impl Server<'_> {
         } else {
             ","
         };
-        // serde's fields, then the rest of serde's (or an assembled) object.
-        JsonText::assembled(format!("{{{fields}{separator}{rest}"))
+        // serde's fields, then the rest of serde's (or an assembled) object: written in
+        // the result's own buffer (a page of tools moves along, it is not copied).
+        let mut text = result.into_string();
+        text.replace_range(..1, &format!("{{{fields}{separator}"));
+        JsonText::assembled(text)
     }
 }
 

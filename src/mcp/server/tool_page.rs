@@ -7,23 +7,19 @@
 //! and the page, JSON by construction, is not parsed again (`jsonrpc::JsonText`).
 
 use super::serialize_failed;
-use crate::jsonrpc::{Error, JsonText};
+use crate::jsonrpc::{Error, JsonText, ENVELOPE_ROOM};
 use crate::registry::tool::Tool;
-
-/// Room for an entry the tool describes at run time (Rust tools; a few hundred bytes).
-const DESCRIBED_GUESS: usize = 512;
 
 /// `{"tools":[...],"nextCursor":...}` for one page of tools.
 pub(super) fn tools_page(
     items: &[&dyn Tool],
     next_cursor: Option<&str>,
 ) -> Result<JsonText, Error> {
-    let entries: usize = items
-        .iter()
-        .map(|t| t.listing().map_or(DESCRIBED_GUESS, str::len) + 1)
-        .sum();
+    let entries: usize = items.iter().map(|t| t.listing_len() + 1).sum();
     let cursor = next_cursor.map_or(0, |c| c.len() + 16);
-    let mut out = Vec::with_capacity(entries + cursor + 16);
+    // Room for the JSON-RPC envelope too: the response is written around the page in
+    // this buffer (`Output::into_bytes`).
+    let mut out = Vec::with_capacity(entries + cursor + 16 + ENVELOPE_ROOM);
     out.extend_from_slice(br#"{"tools":["#);
     for (i, tool) in items.iter().enumerate() {
         if i > 0 {

@@ -66,7 +66,11 @@ impl Reply<'_> {
             body.push(b']');
             body
         } else {
-            outputs.concat()
+            // One response: its buffer is the body (not copied into another).
+            match <[Vec<u8>; 1]>::try_from(outputs) {
+                Ok([one]) => one,
+                Err(outputs) => outputs.concat(),
+            }
         };
         self.send(json_response(status, body));
     }
