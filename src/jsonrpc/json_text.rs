@@ -3,8 +3,8 @@
 //! `RawValue` checks its text as JSON when made. A tools/list page is assembled from
 //! entries that are JSON by construction (serialized at build time, or by serde), and
 //! checking the page again cost as much as writing it (`make profile`: 8% of the
-//! shipped listing of 39 tools, more of a page of 1,000). So results are kept as text made only by serde
-//! or from such parts, and never re-checked on the way out.
+//! shipped listing of 39 tools, more of a page of 1,000). So results are kept as text
+//! made only by serde or from such parts, and never re-checked on the way out.
 
 use serde::ser::Error as _;
 use serde::{Serialize, Serializer};

@@ -19,7 +19,7 @@ use super::{origin, sse, Endpoint};
 use crate::fanout::grip_sig::GripVerifier;
 use crate::fanout::publish::Publisher;
 use crate::headers::{GRIP_CHANNEL, GRIP_HOLD, GRIP_KEEP_ALIVE, GRIP_SIG};
-use crate::jsonrpc::{self, Error, ErrorCode, Incoming, Message, RequestId};
+use crate::jsonrpc::{self, Error, ErrorCode, Incoming, Message, Output, RequestId};
 use crate::mcp::model::meta::ClientCapabilities;
 use crate::mcp::server::{Era, Reach};
 use crate::mcp::version;
@@ -227,11 +227,14 @@ fn post_message(
                     let output = held::unsent(output.id());
                     (output.to_bytes(), output.id().clone())
                 }
-                (None, _, _) => (output.to_bytes(), output.id().clone()),
+                (None, _, _) => {
+                    let id = output.id().clone();
+                    (output.into_bytes(), id)
+                }
             }
         }
         Answer::Batch(outputs) => {
-            let members: Vec<Vec<u8>> = outputs.iter().map(|o| o.to_bytes()).collect();
+            let members: Vec<Vec<u8>> = outputs.into_iter().map(Output::into_bytes).collect();
             let mut batch = b"[".to_vec();
             batch.extend_from_slice(&members.join(&b','));
             batch.push(b']');

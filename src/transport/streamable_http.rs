@@ -190,7 +190,7 @@ fn post<'c>(
             reply.finish(vec![output.into_bytes()], false, status);
         }
         Answer::Batch(outputs) => {
-            let outputs = outputs.iter().map(jsonrpc::to_bytes).collect();
+            let outputs = outputs.into_iter().map(Output::into_bytes).collect();
             reply.finish(outputs, true, StatusCode::OK);
         }
         Answer::Invalid(id, error) => {
