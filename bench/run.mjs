@@ -68,6 +68,12 @@ const FLOOR_HOSTCALLS_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/releas
 // The floor's reply from mcp-edge's own module, every line kept (feature bench-floor;
 // bench/run.sh builds it): what the module costs a request before any of its code runs.
 const FLOOR_SIZED_WASM = path.join(ROOT, 'target/bench-floor/wasm32-wasip1/release/mcp-edge.wasm');
+// `core-cost configuration`: the configuration's cost per request, natively.
+const CORE_COST_BIN = path.join(ROOT, 'target/release/examples/core-cost');
+// How much slower the guest's code runs as wasm under Viceroy than natively, at most:
+// `make profile` puts a whole tools/call at 4-9 samples of 10 us of guest time (hostcalls
+// included), core-cost its code at ~21 us natively.
+const WASM_FACTOR = 4;
 const EDGE_WASM = env.WASM || path.join(ROOT, 'target/wasm32-wasip1/release/mcp-edge.wasm');
 const VICEROY = env.VICEROY || 'viceroy';
 
@@ -661,7 +667,30 @@ if (section('config')) {
       const block = await interleave([{ ...minimal, scenario: sameSize.scenario }, full], SCENARIOS.list, CONFIG_ROUNDS);
       results.configCost.push({ ...block, sameLength: true, scenario: `tools/list (shipped, ${sameSize.listBytes} bytes) vs a ${sameSize.bytes}-byte tools/call reply (minimal)` });
     }
+    // The control: the minimal configuration against itself, the same way. What it
+    // shows apart from 1.00x is this VM's resolution for the rows above.
+    const again = { ...minimal, key: 'mcp-edge-again', label: 'mcp-edge again (the same configuration)' };
+    results.configControl = await interleave([minimal, again], SCENARIOS.call, CONFIG_ROUNDS);
   }
+  results.configNative = await nativeConfigurationCost();
+}
+
+/**
+ * The same comparison without Viceroy (bench/core-cost, built by bench/run.sh): each
+ * request from the settings item's text to the reply, natively, minimal and shipped
+ * alternated. It holds everything the configuration can change in a request (the
+ * hostcalls are the same for both), at a resolution the wrk rows cannot reach here.
+ */
+async function nativeConfigurationCost() {
+  if (!existsSync(CORE_COST_BIN)) return { problem: `${CORE_COST_BIN} is missing (bench/run.sh builds it)` };
+  const { code, out, err } = await runPinned(CORE_COST_BIN, ['configuration'], { env: { ...process.env, CORE_COST_N: QUICK ? '20000' : '200000' } });
+  const rows = out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  if (code !== 0 || rows.length === 0) {
+    results.problems.push(`config: core-cost exited ${code}: ${err.slice(-500)}`);
+    return { problem: `core-cost exited ${code}` };
+  }
+  log(`native configuration cost: ${rows.map((r) => `${r.request} +${((r.shipped_ns - r.minimal_ns) / 1000).toFixed(1)} us`).join(', ')}`);
+  return { rows };
 }
 
 /** A diagnostics_payload call whose reply is as long as the shipped tools/list reply. */
@@ -947,6 +976,34 @@ function render(r) {
     lines.push('', `Goal: the shipped configuration within 5% of the minimal one on each: worst ${worst.text}, ${worstBlock.scenario} (${worst.verdict(0.95)}).`);
     const sameSize = ratios.find(([block]) => block.sameLength);
     if (sameSize) lines.push(`The shipped tools/list against the minimal configuration answering a reply of the same length: ${sameSize[1].text}, what listing costs beyond the bytes of its longer page (within 5%: ${sameSize[1].x >= 0.95 ? 'yes' : 'no'}).`);
+    const control = r.configControl?.targets;
+    if (control?.['mcp-edge'] && control['mcp-edge-again']) {
+      const v = versus(control['mcp-edge-again'], control['mcp-edge']);
+      lines.push(`Control: the minimal configuration against itself, the same way (${r.configControl.scenario}, ${r.configControl.rounds} rounds): ${v.text}. How far that is from 1.00x is what this VM resolves; a row above that is no further from 1.00x shows no cost of the configuration.`);
+    }
+  }
+  const native = r.configNative?.rows;
+  if (native) {
+    // Viceroy's ms per request for the minimal configuration, by request.
+    const viceroyMs = new Map(configRows.filter((b) => !b.sameLength).map((b) => [b.scenario, 1000 / b.targets['mcp-edge'].rps_median]));
+    lines.push('', `### The same, natively (bench/core-cost, ${native[0].requests} requests per run, median of 5 runs, minimal and shipped alternated)`, '');
+    lines.push(`Each request from the settings item's text to the reply (the settings parsed, the tool sets the method needs, dispatch and the reply) without the hostcalls, which do not depend on the configuration, and without Viceroy. Minimal: ${native[0].minimal_tools} tools, shipped: ${native[0].shipped_tools}. As wasm under Viceroy the same code runs up to ${WASM_FACTOR}x slower (\`make profile\`: tools/call's whole guest time is 4-9 samples of 10 us), so the share of a request is taken at ${WASM_FACTOR}x the native difference.`, '');
+    lines.push('| request | minimal us | shipped us | shipped - minimal us | reply bytes (minimal / shipped) | x' + WASM_FACTOR + ', share of a minimal request under Viceroy |');
+    lines.push('|---|--:|--:|--:|--:|--:|');
+    const shares = [];
+    for (const row of native) {
+      const extraUs = (row.shipped_ns - row.minimal_ns) / 1000;
+      const ms = viceroyMs.get(row.request);
+      const share = ms ? (WASM_FACTOR * extraUs) / (1000 * ms) : undefined;
+      if (share !== undefined && row.minimal_bytes === row.shipped_bytes) shares.push([row.request, share]);
+      lines.push(`| ${row.request} | ${fmt(row.minimal_ns / 1000, 1)} | ${fmt(row.shipped_ns / 1000, 1)} | ${extraUs >= 0 ? '+' : ''}${fmt(extraUs, 1)} | ${row.minimal_bytes} / ${row.shipped_bytes} | ${share === undefined ? '-' : `${fmt(100 * share, 1)}%`} |`);
+    }
+    if (shares.length > 0) {
+      const [worstRequest, worst] = shares.reduce((a, b) => (b[1] > a[1] ? b : a));
+      lines.push('', `Goal, on the requests whose reply is the same in both (a longer tools/list page is work the shipped catalog asks for; the same-length row above covers it): what the shipped configuration adds to a request's own work, ${WASM_FACTOR}x for wasm: worst ${fmt(100 * worst, 1)}% of a request, ${worstRequest} (${worst <= 0.05 ? 'met' : 'missed'}).`);
+    }
+  } else if (r.configNative?.problem) {
+    lines.push('', `Native configuration cost: not measured (${r.configNative.problem}).`);
   }
 
   const edgeMain = (row) => r.main.find((x) => x.target === 'mcp-edge' && x.scenarioKey === row.scenarioKey && x.connections === row.connections);

@@ -5,6 +5,7 @@
 #   python3                 Debian's package, if missing (a client stack of the `clients` section)
 #   bench/floor             the empty Fastly handler and floor-hostcalls, wasm32-wasip1, same toolchain/profile
 #   bench/rmcp-server       rmcp, native release build (first build: ~3 minutes)
+#   core-cost               bench/core-cost, native release build (the `config` section's native rows)
 #   bench/ts-server         the TypeScript SDK (npm, bench/ts-server/package-lock.json)
 # Knobs (environment): BENCH_QUICK=1 for a short run; see bench/README.md for the rest.
 set -euo pipefail
@@ -26,6 +27,8 @@ echo "bench: building mcp-edge with the bench catalog (1,000 synthetic tools; ta
 cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge --features bench-catalog --target-dir target/bench-catalog
 echo "bench: building the floor's reply into mcp-edge's module (target/bench-floor)"
 cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge --features bench-floor --target-dir target/bench-floor
+echo "bench: building core-cost (native, release: the configuration's cost without Viceroy)"
+cargo build --quiet --release --locked --example core-cost
 echo "bench: building the floor handlers (wasm32-wasip1, release)"
 (cd bench/floor && cargo build --quiet --release --locked --target wasm32-wasip1)
 echo "bench: building the rmcp server (native, release)"

@@ -2,15 +2,21 @@
 //! Streamable HTTP POST through `transport::streamable_http::serve` (body parse, the
 //! revision checks, dispatch, the reply), as an MCP 2025-11-25 client and as a
 //! 2026-07-28 client sends it, and the revision checks (`transport::modern::era`) alone.
+//! Then what the configuration costs: ping, tools/call and tools/list from the settings
+//! item's text to the reply (what a request does between its hostcalls), with the
+//! benchmark's minimal settings and with fastly.toml's shipped ones.
 //! `make bench-core` (N=200000 by default; `CORE_COST_N=...`). Native x86 time is not
 //! wasm time under Compute, but the differences between rows are what a change costs.
+//! `core-cost configuration`: the configuration rows alone, one JSON object per line
+//! (`make bench` puts them beside its Viceroy rows).
 
 use http::Request;
 use mcp_edge::auth::challenge::ResourceInfo;
 use mcp_edge::auth::Principal;
-use mcp_edge::config::{Config, Mode};
+use mcp_edge::catalog;
+use mcp_edge::config::{Config, Mode, Runtime};
 use mcp_edge::jsonrpc;
-use mcp_edge::lazy::Lazy;
+use mcp_edge::lazy::{Deferred, Lazy};
 use mcp_edge::mcp::request_state::StateSigner;
 use mcp_edge::mcp::server::Server;
 use mcp_edge::transport::connection::Recorded;
@@ -39,6 +45,9 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200_000);
+    if std::env::args().nth(1).as_deref() == Some("configuration") {
+        return configuration(n / 4, true);
+    }
     let mut config = Config {
         mode: Mode::Local,
         ..Config::default()
@@ -115,6 +124,156 @@ fn main() {
         });
         println!("| {label} | {serve_ns:.0} | {checks_ns:.0} |");
     }
+    configuration(n / 4, false);
+}
+
+/// The shipped settings against the minimal ones (bench/run.mjs's `mcp-edge` target:
+/// conformance off, diagnostics on, no catalog), per request kind, from the settings
+/// item's text to the reply: parsing the item, the tool sets a method needs, dispatch
+/// and the reply. Everything in a request that the configuration can change, without
+/// the hostcalls (the same for both) and without Viceroy's drift, which in this VM is
+/// larger than the 5% `make bench` checks (bench/README.md).
+fn configuration(n: u32, json_lines: bool) {
+    let shipped = shipped_settings();
+    let minimal = "mode = local; conformance = off; diagnostics = on; tool_sets = ; allow_writes = fastly,backoffice";
+    let legacy = [("mcp-protocol-version", "2025-11-25")];
+    let cases = [
+        (
+            "ping",
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" }),
+            "\"result\":{}",
+        ),
+        (
+            "tools/call 1 KB (JSON)",
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": { "name": "diagnostics_payload", "arguments": { "bytes": 1024 } } }),
+            "\"structuredContent\":{\"bytes\":1024}",
+        ),
+        (
+            "tools/list",
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }),
+            "\"diagnostics_payload\"",
+        ),
+    ];
+    let tools = [tool_count(minimal), tool_count(&shipped)];
+    if !json_lines {
+        println!();
+        println!("{n} requests each, from the settings item to the reply (the tools: minimal {}, shipped {})", tools[0], tools[1]);
+        println!("| request | minimal ns | shipped ns | shipped - minimal ns | reply bytes (minimal / shipped) |");
+        println!("|---|--:|--:|--:|--:|");
+    }
+    for (label, body, expect) in &cases {
+        let req = post(&legacy, body);
+        let replies = [serve_with(minimal, &req), serve_with(&shipped, &req)];
+        for reply in &replies {
+            let text = String::from_utf8_lossy(reply);
+            assert!(
+                text.contains(expect),
+                "{label}: the reply lacks {expect}: {text:.300}"
+            );
+        }
+        // Alternated, so a drift of the machine's speed falls on both alike.
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            a.push(per_request(n, || {
+                black_box(serve_with(black_box(minimal), &req).len());
+            }));
+            b.push(per_request(n, || {
+                black_box(serve_with(black_box(&shipped), &req).len());
+            }));
+        }
+        let (a, b) = (median(a), median(b));
+        if json_lines {
+            let row = json!({
+                "request": label, "requests": n, "minimal_ns": a, "shipped_ns": b,
+                "minimal_tools": tools[0], "shipped_tools": tools[1],
+                "minimal_bytes": replies[0].len(), "shipped_bytes": replies[1].len(),
+            });
+            println!("{row}");
+            continue;
+        }
+        println!(
+            "| {label} | {a:.0} | {b:.0} | {:+.0} | {} / {} |",
+            b - a,
+            replies[0].len(),
+            replies[1].len()
+        );
+    }
+}
+
+/// One POST /mcp as the edge serves it once its hostcalls are done: the settings from
+/// the item's text, the catalog built only when the method needs it (main.rs's order).
+fn serve_with(settings: &str, req: &Request<Vec<u8>>) -> Vec<u8> {
+    let get = |key: &str| (key == "settings").then(|| settings.to_owned());
+    let (config, _) = Config::from_lookup_for(get, false, || Runtime::Local);
+    let principal = Principal::local();
+    let http_sets = Deferred::new(|| catalog::http_sets(&config));
+    let catalog = Deferred::new(|| catalog::for_caller(&config, http_sets.get(), &principal));
+    let info = catalog::server_info();
+    let states = Lazy::new(|| None);
+    let principal_id = principal.id();
+    let server = Server {
+        catalog: &catalog,
+        info: &info,
+        page_size: config.tools.page_size,
+        upstream: &mcp_edge::upstream::NoUpstream,
+        principal: &principal_id,
+        cache_scope: catalog::cache_scope(&principal),
+        states: &states,
+    };
+    let resource = ResourceInfo {
+        resource: "http://127.0.0.1:7676/mcp",
+        metadata_url: "http://127.0.0.1:7676/.well-known/oauth-protected-resource/mcp",
+        authorization_servers: &[],
+        scopes_supported: &Vec::new,
+        oauth: false,
+    };
+    let sessions = LazySessions::new(|| None);
+    let endpoint = Endpoint {
+        config: &config,
+        server: &server,
+        sessions: &sessions,
+        principal: &principal,
+        resource: &resource,
+    };
+    let mut conn = Recorded::default();
+    let mut published: Vec<Vec<u8>> = Vec::new();
+    let grip = Lazy::new(|| None);
+    let mut fanout = Fanout {
+        grip: &grip,
+        publisher: &mut published,
+        store: &mcp_edge::transport::held_stream::NoStore,
+    };
+    streamable_http::serve(req, &endpoint, &mut fanout, &mut conn);
+    conn.body
+}
+
+/// How many tools `settings` offers (so the table says what it compared).
+fn tool_count(settings: &str) -> usize {
+    let list = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {} });
+    let reply = serve_with(
+        settings,
+        &post(&[("mcp-protocol-version", "2025-11-25")], &list),
+    );
+    String::from_utf8_lossy(&reply)
+        .matches("\"inputSchema\"")
+        .count()
+}
+
+/// fastly.toml's `settings` item: what `make serve` runs (empty when it is not there:
+/// the shipped row then says 2 tools, and the table shows it).
+fn shipped_settings() -> String {
+    let manifest = std::fs::read_to_string("fastly.toml").unwrap_or_default();
+    manifest
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("settings = "))
+        .and_then(|value| serde_json::from_str::<String>(value).ok())
+        .unwrap_or_default()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Median of 5 timed runs of `n` calls, in ns per call.
