@@ -68,6 +68,9 @@ const FLOOR_HOSTCALLS_WASM = path.join(BENCH, 'floor/target/wasm32-wasip1/releas
 // The floor's reply from mcp-edge's own module, every line kept (feature bench-floor;
 // bench/run.sh builds it): what the module costs a request before any of its code runs.
 const FLOOR_SIZED_WASM = path.join(ROOT, 'target/bench-floor/wasm32-wasip1/release/mcp-edge.wasm');
+// floor-hostcalls from mcp-edge's own module (feature bench-floor-hostcalls): mcp-edge
+// minus its MCP work, module and hostcalls kept.
+const FLOOR_HOSTCALLS_SIZED_WASM = path.join(ROOT, 'target/bench-floor-hostcalls/wasm32-wasip1/release/mcp-edge.wasm');
 // `core-cost configuration`: the configuration's cost per request, natively.
 const CORE_COST_BIN = path.join(ROOT, 'target/release/examples/core-cost');
 // How much slower the guest's code runs as wasm under Viceroy than natively, at most:
@@ -270,6 +273,7 @@ const TARGETS = [
   // Store keys, rate limiter, log line) and no MCP work: what those calls cost.
   floorTarget('floor-hostcalls', 'floor + mcp-edge\'s hostcalls (Viceroy)', FLOOR_HOSTCALLS_WASM),
   floorTarget('floor-sized', 'floor reply from mcp-edge\'s module (Viceroy)', FLOOR_SIZED_WASM),
+  floorTarget('floor-hostcalls-sized', 'floor + mcp-edge\'s hostcalls from mcp-edge\'s module (Viceroy)', FLOOR_HOSTCALLS_SIZED_WASM),
   {
     key: 'ts-sdk',
     label: 'TypeScript SDK 1.32.2 (Node 22)',
@@ -635,7 +639,7 @@ const targetsNamed = (keys) => keys
   .map((k) => TARGETS.find((t) => t.key === k));
 
 if (section('interleaved')) {
-  const targets = targetsNamed(['mcp-edge', 'mcp-edge-full', 'mcp-edge-baseline', 'floor', 'floor-sized', 'floor-hostcalls', 'ts-sdk', 'rmcp']);
+  const targets = targetsNamed(['mcp-edge', 'mcp-edge-full', 'mcp-edge-baseline', 'floor', 'floor-sized', 'floor-hostcalls', 'floor-hostcalls-sized', 'ts-sdk', 'rmcp']);
   // mcp-edge again, called as a 2026-07-28 client calls it.
   const edgeTarget = targets.find((t) => t.key === 'mcp-edge');
   if (edgeTarget) {
@@ -943,6 +947,11 @@ function render(r) {
     if (full && t['floor-hostcalls']) {
       const v = versus(full, t['floor-hostcalls']);
       lines.push(`Goal, where the hostcalls cap it: the shipped configuration within 10% of the floor with mcp-edge's hostcalls: ${v.text} (${v.verdict(0.9)}).`);
+    }
+    const sized = t['floor-hostcalls-sized'];
+    if (full && sized && t['floor-hostcalls']) {
+      const ms = (row) => 1000 / row.rps_median;
+      lines.push(`Where the rest goes: the same hostcalls from mcp-edge's module (no MCP work) take ${fmt(ms(sized), 3)} ms per request, ${versus(sized, t['floor-hostcalls']).text} the floor with hostcalls (the module's ${fmt(ms(sized) - ms(t['floor-hostcalls']), 3)} ms); the shipped configuration is ${versus(full, sized).text} of that row, its MCP work ${fmt(ms(full) - ms(sized), 3)} ms per request.`);
     }
     const base = t['mcp-edge-baseline'];
     if (edge && base) lines.push(`Against the baseline build, same configuration: mcp-edge ${versus(edge, base).text} ${base.label}.`);

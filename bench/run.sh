@@ -27,6 +27,8 @@ echo "bench: building mcp-edge with the bench catalog (1,000 synthetic tools; ta
 cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge --features bench-catalog --target-dir target/bench-catalog
 echo "bench: building the floor's reply into mcp-edge's module (target/bench-floor)"
 cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge --features bench-floor --target-dir target/bench-floor
+echo "bench: building floor-hostcalls into mcp-edge's module (target/bench-floor-hostcalls)"
+cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge --features bench-floor-hostcalls --target-dir target/bench-floor-hostcalls
 echo "bench: building core-cost (native, release: the configuration's cost without Viceroy)"
 cargo build --quiet --release --locked --example core-cost
 echo "bench: building the floor handlers (wasm32-wasip1, release)"

@@ -17,12 +17,21 @@ const REPLY: &[u8] = include_bytes!("../../reply.json");
 const KEYS: [&str; 1] = ["settings"];
 
 const HEADERS: [&str; 12] = [
-    "host", "origin", "accept", "content-type", "content-length", "authorization",
-    "mcp-protocol-version", "mcp-session-id", "mcp-method", "mcp-name", "last-event-id",
+    "host",
+    "origin",
+    "accept",
+    "content-type",
+    "content-length",
+    "authorization",
+    "mcp-protocol-version",
+    "mcp-session-id",
+    "mcp-method",
+    "mcp-name",
+    "last-event-id",
     "grip-sig",
 ];
 
-fn main() {
+pub fn main() {
     let (request, mut body) = client_request_and_body();
     let started = Instant::now();
     std::hint::black_box(request.get_method(32).ok());
@@ -31,12 +40,19 @@ fn main() {
     let mut written = 0;
     // SAFETY: the host writes at most the capacity and says how much.
     let status = unsafe {
-        fastly_sys::fastly_http_req::uri_get(request.as_u32(), url.as_mut_ptr(), url.capacity(), &mut written)
+        fastly_sys::fastly_http_req::uri_get(
+            request.as_u32(),
+            url.as_mut_ptr(),
+            url.capacity(),
+            &mut written,
+        )
     };
     if status.is_ok() && written <= url.capacity() {
         // SAFETY: the host initialized `written` bytes.
         unsafe { url.set_len(written) };
-        let uri = String::from_utf8(url).ok().and_then(|t| t.parse::<http::Uri>().ok());
+        let uri = String::from_utf8(url)
+            .ok()
+            .and_then(|t| t.parse::<http::Uri>().ok());
         std::hint::black_box(uri.and_then(|u| u.path_and_query().cloned()));
     }
     let mut declared = None;
@@ -56,8 +72,17 @@ fn main() {
         std::hint::black_box(store.as_ref().and_then(|s| s.try_get(key).ok().flatten()));
     }
     std::hint::black_box(std::env::var("FASTLY_HOSTNAME").ok());
-    let erl = ERL::open(RateCounter::open("mcp_rate"), Penaltybox::open("mcp_penalty"));
-    let over = erl.check_rate("local", 1, RateWindow::SixtySecs, 20, Duration::from_secs(60));
+    let erl = ERL::open(
+        RateCounter::open("mcp_rate"),
+        Penaltybox::open("mcp_penalty"),
+    );
+    let over = erl.check_rate(
+        "local",
+        1,
+        RateWindow::SixtySecs,
+        20,
+        Duration::from_secs(60),
+    );
     std::hint::black_box(over.ok());
     // As mcp-edge reads it: room for the declared length, then to the end.
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(64 * 1024) + 1);
