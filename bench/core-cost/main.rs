@@ -67,13 +67,7 @@ fn main() {
         cache_scope: mcp_edge::catalog::cache_scope(&principal),
         states: &states,
     };
-    let resource = ResourceInfo {
-        resource: "http://127.0.0.1:7676/mcp",
-        metadata_url: "http://127.0.0.1:7676/.well-known/oauth-protected-resource/mcp",
-        authorization_servers: &[],
-        scopes_supported: &Vec::new,
-        oauth: false,
-    };
+    let resource = local_resource();
     let sessions = LazySessions::new(|| None);
     let endpoint = Endpoint {
         config: &config,
@@ -105,16 +99,7 @@ fn main() {
     println!("|---|--:|--:|");
     for (label, req) in &cases {
         let serve_ns = per_request(n, || {
-            let mut conn = Recorded::default();
-            let mut published: Vec<Vec<u8>> = Vec::new();
-            let grip = Lazy::new(|| None);
-            let mut fanout = Fanout {
-                grip: &grip,
-                publisher: &mut published,
-                store: &mcp_edge::transport::held_stream::NoStore,
-            };
-            streamable_http::serve(black_box(req), &endpoint, &mut fanout, &mut conn);
-            black_box(conn.body.len());
+            black_box(serve(black_box(req), &endpoint).len());
         });
         let incoming = jsonrpc::parse(req.body()).ok();
         let checks_ns = per_request(n, || {
@@ -221,13 +206,7 @@ fn serve_with(settings: &str, req: &Request<Vec<u8>>) -> Vec<u8> {
         cache_scope: catalog::cache_scope(&principal),
         states: &states,
     };
-    let resource = ResourceInfo {
-        resource: "http://127.0.0.1:7676/mcp",
-        metadata_url: "http://127.0.0.1:7676/.well-known/oauth-protected-resource/mcp",
-        authorization_servers: &[],
-        scopes_supported: &Vec::new,
-        oauth: false,
-    };
+    let resource = local_resource();
     let sessions = LazySessions::new(|| None);
     let endpoint = Endpoint {
         config: &config,
@@ -236,6 +215,22 @@ fn serve_with(settings: &str, req: &Request<Vec<u8>>) -> Vec<u8> {
         principal: &principal,
         resource: &resource,
     };
+    serve(req, &endpoint)
+}
+
+/// The resource as the local stack names it, without OAuth.
+fn local_resource() -> ResourceInfo<'static> {
+    ResourceInfo {
+        resource: "http://127.0.0.1:7676/mcp",
+        metadata_url: "http://127.0.0.1:7676/.well-known/oauth-protected-resource/mcp",
+        authorization_servers: &[],
+        scopes_supported: &Vec::new,
+        oauth: false,
+    }
+}
+
+/// One POST through the Streamable HTTP transport (no Fanout, nothing held); the body.
+fn serve(req: &Request<Vec<u8>>, endpoint: &Endpoint) -> Vec<u8> {
     let mut conn = Recorded::default();
     let mut published: Vec<Vec<u8>> = Vec::new();
     let grip = Lazy::new(|| None);
@@ -244,7 +239,7 @@ fn serve_with(settings: &str, req: &Request<Vec<u8>>) -> Vec<u8> {
         publisher: &mut published,
         store: &mcp_edge::transport::held_stream::NoStore,
     };
-    streamable_http::serve(req, &endpoint, &mut fanout, &mut conn);
+    streamable_http::serve(req, endpoint, &mut fanout, &mut conn);
     conn.body
 }
 
@@ -281,7 +276,7 @@ fn per_request(n: u32, mut f: impl FnMut()) -> f64 {
     for _ in 0..n / 10 {
         f();
     }
-    let mut runs: Vec<f64> = (0..5)
+    let runs: Vec<f64> = (0..5)
         .map(|_| {
             let started = Instant::now();
             for _ in 0..n {
@@ -290,6 +285,5 @@ fn per_request(n: u32, mut f: impl FnMut()) -> f64 {
             started.elapsed().as_nanos() as f64 / f64::from(n)
         })
         .collect();
-    runs.sort_by(f64::total_cmp);
-    runs.get(2).copied().unwrap_or(f64::NAN)
+    median(runs)
 }
