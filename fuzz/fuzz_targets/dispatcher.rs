@@ -340,7 +340,16 @@ fn check_parse(
     match result {
         Err(error) => {
             let code = error.code.code();
+            // JSON's grammar has no range for numbers: where a Value stopped at a number
+            // no f64 holds (1e400), the body may still be JSON. As an id that number is
+            // read (kept as its text) and the body can then be refused as a request, or
+            // fail to parse further on; anywhere else it is the parse error itself.
             match &json {
+                Err(e) if e.to_string().contains("number out of range") => assert!(
+                    code == -32600 || code == -32700,
+                    "JSON with a number out of range: {code} {}",
+                    error.message
+                ),
                 Err(_) => assert_eq!(code, -32700, "malformed JSON must be a parse error"),
                 Ok(_) => assert_eq!(code, -32600, "valid JSON refused: {}", error.message),
             }
