@@ -3,6 +3,7 @@
 //! cached in memory only).
 
 use fastly::http::request::SendErrorCause;
+use fastly::http::Url;
 use fastly::{Backend, Request};
 use mcp_edge::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};
 use std::cell::RefCell;
@@ -25,7 +26,11 @@ impl Upstream for Backends {
             .ok()
             .filter(Backend::exists)
             .ok_or(UpstreamError::NoSuchBackend)?;
+        // Parsed here, not by `Request::new` (which panics on a URL it cannot parse):
+        // the host is ASCII only (Cargo.toml: idna_adapter), like every DNS name a
+        // backend can be defined with.
         let url = format!("https://{}{}", backend.get_host(), request.path_and_query);
+        let url = Url::parse(&url).map_err(|_| UpstreamError::Unreachable)?;
         let mut outgoing = Request::new(request.method, url);
         for (name, value) in &request.headers {
             outgoing.set_header(name, value);
