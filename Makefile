@@ -1,5 +1,5 @@
 # `make serve` and `make test` install what is missing first (scripts/setup.sh).
-.PHONY: setup build serve test lint clean bench bench-core profile deploy-rehearsal api-key smoke
+.PHONY: setup build serve test lint clean bench bench-core profile cpu-breakdown deploy-rehearsal api-key smoke
 
 WASM := target/wasm32-wasip1/release/mcp-edge.wasm
 
@@ -45,6 +45,12 @@ PROFILE_DIR := target/profile
 profile: setup
 	CARGO_PROFILE_RELEASE_STRIP=false cargo build --bin mcp-edge --release --target wasm32-wasip1 --target-dir $(PROFILE_DIR)
 	@. scripts/env.sh && "$${NODE}" bench/profile.mjs $(PROFILE_DIR)/wasm32-wasip1/release/mcp-edge.wasm $${PROFILE_N:-200} $${PROFILE_CONFIG:-}
+
+# Where Viceroy's CPU goes per tools/call (perf): the guest, the epoch thread, instance
+# set-up and teardown, page faults, and the guest by phase (bench/cpu/run.sh;
+# CPU_FEATURES=bench-floor-hostcalls for floor-hostcalls-sized, CPU_SECONDS).
+cpu-breakdown: setup
+	@bench/cpu/run.sh
 
 lint:
 	cargo fmt --check

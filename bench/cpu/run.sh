@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# `make cpu-breakdown`: where Viceroy's CPU goes for one tools/call, per request.
+# Builds the release wasm with its symbol names (like `make profile`; CPU_FEATURES picks
+# cargo features, e.g. bench-floor-hostcalls for floor-hostcalls-sized), serves it with
+# fastly.toml (the shipped configuration) on Viceroy pinned to CPU 1 with its JIT code
+# named for perf (--profile=perfmap), loads it with wrk on CPU 0 at one connection for
+# CPU_SECONDS (default 10), records Viceroy with `perf record -g` and prints the CPU per
+# request by category and the guest's time by the function `main` called
+# (bench/cpu/breakdown.py), beside perf stat's page faults and context switches.
+# Installs Debian's linux-perf if perf is missing. Not part of `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/env.sh
+
+SECONDS_RUN="${CPU_SECONDS:-10}"
+FEATURES="${CPU_FEATURES:-}"
+PORT="${CPU_PORT:-7694}"
+if ! command -v perf >/dev/null 2>&1; then
+  echo "cpu: installing perf (apt-get linux-perf)"
+  apt_install linux-perf
+fi
+if ! command -v wrk >/dev/null 2>&1; then
+  apt_install wrk
+fi
+DIR="target/profile${FEATURES:+-${FEATURES}}"
+CARGO_PROFILE_RELEASE_STRIP=false cargo build --quiet --locked --bin mcp-edge --release \
+  --target wasm32-wasip1 --target-dir "${DIR}" ${FEATURES:+--features "${FEATURES}"}
+MODULE="${DIR}/wasm32-wasip1/release/mcp-edge.wasm"
+OUT="$(mktemp -d)"
+cleanup() {
+  [ -n "${VICEROY_PID:-}" ] && kill "${VICEROY_PID}" 2>/dev/null || true
+  rm -rf "${OUT}"
+}
+trap cleanup EXIT
+
+taskset -c 1 "${VICEROY}" serve --profile=perfmap -C fastly.toml --addr "127.0.0.1:${PORT}" \
+  "${MODULE}" >"${OUT}/viceroy.log" 2>&1 &
+VICEROY_PID=$!
+for _ in $(seq 100); do
+  curl -s -o /dev/null "http://127.0.0.1:${PORT}/" && break
+  sleep 0.2
+done
+export BENCH_BODY='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"diagnostics_payload","arguments":{"bytes":1024}}}'
+export BENCH_EXPECT='"structuredContent":{"bytes":1024}'
+URL="http://127.0.0.1:${PORT}/mcp"
+taskset -c 0 wrk -t1 -c1 -d2s -s bench/lib/mcp.lua "${URL}" >/dev/null 2>&1 # warm-up
+perf stat -x, -e page-faults,context-switches -p "${VICEROY_PID}" -o "${OUT}/stat.txt" &
+STAT_PID=$!
+perf record -F 2000 -g -p "${VICEROY_PID}" -o "${OUT}/perf.data" >/dev/null 2>&1 &
+RECORD_PID=$!
+sleep 0.5
+RESULT="$(taskset -c 0 wrk -t1 -c1 -d"${SECONDS_RUN}"s -s bench/lib/mcp.lua "${URL}" 2>&1 | grep BENCH_RESULT)"
+kill -INT "${RECORD_PID}" "${STAT_PID}"
+wait "${RECORD_PID}" "${STAT_PID}" 2>/dev/null || true
+REQUESTS="$(echo "${RESULT}" | grep -o '"requests":[0-9]*' | cut -d: -f2)"
+BAD="$(echo "${RESULT}" | grep -o '"bad_body":[0-9]*' | cut -d: -f2)"
+echo "cpu: ${MODULE} ($(stat -c %s "${MODULE}") bytes), tools/call at c=1, ${SECONDS_RUN} s: ${REQUESTS} requests, ${BAD} bad replies"
+awk -F, -v n="${REQUESTS}" '$3 ~ /page-faults|context-switches/ { printf "%s per request: %.2f\n", $3, $1 / n }' "${OUT}/stat.txt"
+perf script -i "${OUT}/perf.data" 2>/dev/null >"${OUT}/stacks.txt"
+python3 bench/cpu/breakdown.py "${OUT}/stacks.txt" "${REQUESTS}"
