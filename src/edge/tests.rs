@@ -58,6 +58,15 @@ fn a_missing_backend_and_a_dead_one_are_errors_not_traps() {
         UpstreamError::Unreachable
     );
     assert_eq!(backends.secret("no_such_secret"), None);
+    // A URL that does not parse (here a second port) is refused, never a trap.
+    let unparsable = UpstreamRequest {
+        path_and_query: ":99999/".into(),
+        ..get("unreachable")
+    };
+    assert_eq!(
+        backends.send(unparsable).unwrap_err(),
+        UpstreamError::Unreachable
+    );
 }
 
 #[test]
