@@ -54,6 +54,12 @@ kill -INT "${RECORD_PID}" "${STAT_PID}"
 wait "${RECORD_PID}" "${STAT_PID}" 2>/dev/null || true
 REQUESTS="$(echo "${RESULT}" | grep -o '"requests":[0-9]*' | cut -d: -f2)"
 BAD="$(echo "${RESULT}" | grep -o '"bad_body":[0-9]*' | cut -d: -f2)"
+# No figures from a run that served nothing or answered wrongly.
+if [ -z "${REQUESTS}" ] || [ "${REQUESTS}" -eq 0 ] || [ "${BAD:-1}" -ne 0 ]; then
+  echo "cpu: the run failed (requests: ${REQUESTS:-none}, bad replies: ${BAD:-unknown}); Viceroy's log:" >&2
+  tail -n 20 "${OUT}/viceroy.log" >&2
+  exit 1
+fi
 echo "cpu: ${MODULE} ($(stat -c %s "${MODULE}") bytes), tools/call at c=1, ${SECONDS_RUN} s: ${REQUESTS} requests, ${BAD} bad replies"
 awk -F, -v n="${REQUESTS}" '$3 ~ /page-faults|context-switches/ { printf "%s per request: %.2f\n", $3, $1 / n }' "${OUT}/stat.txt"
 perf script -i "${OUT}/perf.data" 2>/dev/null >"${OUT}/stacks.txt"
