@@ -10,6 +10,9 @@ use crate::mcp::server::ServerInfo;
 use crate::registry::tool::Tool;
 use crate::registry::{Catalog, Disabled, ToolSet};
 
+mod caller;
+pub use caller::CallerCatalog;
+
 pub fn server_info() -> ServerInfo {
     ServerInfo {
         name: env!("CARGO_PKG_NAME"),
@@ -43,32 +46,83 @@ pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
     sets
 }
 
-/// The declarative tool sets the configuration names, as the build script indexed them
-/// (`http_tools::compiled`): nothing is parsed until a request lists or calls a tool.
-/// With `bench_tools = N`, the first N tools of the `bench` catalog, which only builds
-/// with the `bench-catalog` feature have (`make bench`).
-pub fn http_sets(config: &Config) -> Vec<HttpToolSet> {
-    let enabled = |c: &&CompiledCatalog| config.tools.tool_sets.iter().any(|n| n == c.tool_set);
-    let mut sets: Vec<HttpToolSet> = COMPILED
+/// The declarative catalogs the configuration names, as the build script indexed them
+/// (`http_tools::compiled`), each with how many of its tools are offered: all, or with
+/// `bench_tools = N` the first N of the `bench` catalog, which only builds with the
+/// `bench-catalog` feature (`make bench`).
+pub fn compiled_catalogs(
+    config: &Config,
+) -> impl Iterator<Item = (&'static CompiledCatalog, usize)> + '_ {
+    let named = COMPILED
         .iter()
         .filter(|c| c.tool_set != BENCH)
-        .filter(enabled)
-        .map(|c| http_tools::compiled_set(c, usize::MAX))
-        .collect();
-    if config.tools.bench_tools > 0 {
-        let bench = COMPILED.iter().find(|c| c.tool_set == BENCH);
-        sets.extend(bench.map(|c| http_tools::compiled_set(c, config.tools.bench_tools)));
-    }
-    sets
+        .filter(|c| config.tools.tool_sets.iter().any(|n| n == c.tool_set))
+        .map(|c| (c, usize::MAX));
+    let bench = COMPILED
+        .iter()
+        .filter(|c| c.tool_set == BENCH && config.tools.bench_tools > 0)
+        .map(|c| (c, config.tools.bench_tools));
+    named.chain(bench)
+}
+
+/// The declarative tool sets, none of their tools parsed yet (what a list needs).
+pub fn http_sets(config: &Config) -> Vec<HttpToolSet> {
+    compiled_catalogs(config)
+        .map(|(c, limit)| http_tools::compiled_set(c, limit))
+        .collect()
 }
 
 const BENCH: &str = "bench";
 
+/// Whether `principal` may run a tool of `set` (`writes`: it may change data, a guard
+/// declarative tool sets keep; `allow_writes` names the sets that allow it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Verdict {
+    Offered,
+    /// The caller's grants do not cover the set (`write`: for changing data).
+    NotGranted {
+        write: bool,
+    },
+    /// The tool changes data and the operator has not allowed writes for its set.
+    WritesOff,
+}
+
+fn verdict(config: &Config, principal: &Principal, set: &str, writes: bool) -> Verdict {
+    if !principal.may_use(set, false) {
+        Verdict::NotGranted { write: false }
+    } else if writes && !config.tools.allow_writes.iter().any(|s| s == set) {
+        Verdict::WritesOff
+    } else if writes && !principal.may_use(set, true) {
+        Verdict::NotGranted { write: true }
+    } else {
+        Verdict::Offered
+    }
+}
+
+impl Verdict {
+    /// Why tool `name` of `set` may not run, as the call's isError result says it.
+    fn refusal<'a>(self, name: &'a str, set: &str) -> Option<Disabled<'a>> {
+        match self {
+            Verdict::Offered => None,
+            Verdict::NotGranted { write } => Some(not_granted(name, set, write)),
+            Verdict::WritesOff => Some(Disabled {
+                name,
+                reason: format!(
+                    "Tool '{name}' is disabled on this server: it changes data, and writes for \
+                     tool set '{set}' are off. An operator can enable them with allow_writes in \
+                     the Config Store mcp_config."
+                ),
+                scope: None,
+            }),
+        }
+    }
+}
+
 /// Everything offered to `principal`, in order: Rust tool sets, then declarative ones.
-/// A tool is offered when the principal's grants cover its tool set and, for tools that
-/// change data, the set is in `allow_writes` and the grant includes writes. Other tools
-/// are known but refuse to run, saying why (and, for OAuth callers, which scope would
-/// allow them).
+/// A tool is offered when the principal's grants cover its tool set and, for declarative
+/// tools that change data, the set is in `allow_writes` and the grant includes writes.
+/// Other tools are known but refuse to run, saying why (and, for OAuth callers, which
+/// scope would allow them).
 pub fn for_caller<'a>(
     config: &Config,
     http_sets: &'a [HttpToolSet],
@@ -87,27 +141,12 @@ pub fn for_caller<'a>(
         }
     }
     for set in http_sets {
-        let writes_allowed = config.tools.allow_writes.contains(&set.name);
         for tool in &set.tools {
-            let name = tool.name();
-            if !principal.may_use(&set.name, false) {
-                catalog.disabled.push(not_granted(name, &set.name, false));
-            } else if tool.writes() && !writes_allowed {
-                let reason = format!(
-                    "Tool '{name}' is disabled on this server: it changes data, and writes for tool \
-                     set '{}' are off. An operator can enable them with allow_writes in the \
-                     Config Store mcp_config.",
-                    set.name
-                );
-                catalog.disabled.push(Disabled {
-                    name,
-                    reason,
-                    scope: None,
-                });
-            } else if tool.writes() && !principal.may_use(&set.name, true) {
-                catalog.disabled.push(not_granted(name, &set.name, true));
-            } else {
-                catalog.tools.push(tool as &dyn Tool);
+            match verdict(config, principal, &set.name, tool.writes())
+                .refusal(tool.name(), &set.name)
+            {
+                None => catalog.tools.push(tool as &dyn Tool),
+                Some(disabled) => catalog.disabled.push(disabled),
             }
         }
     }
@@ -132,15 +171,15 @@ fn not_granted<'a>(name: &'a str, set: &str, write: bool) -> Disabled<'a> {
 }
 
 /// The OAuth scopes the enabled tool sets define (RFC 9728 `scopes_supported`).
-pub fn scopes_supported(config: &Config, http_sets: &[HttpToolSet]) -> Vec<String> {
+pub fn scopes_supported(config: &Config) -> Vec<String> {
     let mut scopes: Vec<String> = enabled_sets(config)
         .iter()
         .map(|s| format!("mcp:{}", s.name))
         .collect();
-    for set in http_sets {
-        scopes.push(format!("mcp:{}", set.name));
-        if set.tools.iter().any(|t| t.writes()) {
-            scopes.push(format!("mcp:{}:write", set.name));
+    for (catalog, limit) in compiled_catalogs(config) {
+        scopes.push(format!("mcp:{}", catalog.tool_set));
+        if catalog.tools.iter().take(limit).any(|t| t.writes) {
+            scopes.push(format!("mcp:{}:write", catalog.tool_set));
         }
     }
     scopes

@@ -55,16 +55,13 @@ fn serve(
         edge::streams::next(&request, &config, client);
         return (None, Trace::default());
     }
-    // What is offered is built only when something needs it (a ping never does).
-    let http_sets = Deferred::new(|| catalog::http_sets(&config));
-
     // 2. Host and Origin first on every MCP route (403 whatever the credentials), CORS
     //    on every answer to an allowed origin; then who is calling, within the limits.
     if let Err(refused) = edge::gate::origin(&config, route, &request, client) {
         client.respond(refused);
         return (None, Trace::default());
     }
-    let scopes = || catalog::scopes_supported(&config, http_sets.get());
+    let scopes = || catalog::scopes_supported(&config);
     let admitted = edge::gate::caller(&config, route, &scopes, &mut request, log);
     let (principal, site) = match admitted {
         Ok(admitted) => admitted,
@@ -83,8 +80,11 @@ fn serve(
     // 3. What this caller may use, and the dispatcher that serves it; tools reach their
     //    APIs through their own backends with the server's credentials, never the caller's.
     //    What it is asked to carry over to a later request is signed, never stored.
+    //    What is offered is built only as far as the method needs (a ping builds none of
+    //    it, a tools/call only the tool it names).
     let backends = edge::upstream::Backends::default();
-    let catalog = Deferred::new(|| catalog::for_caller(&config, http_sets.get(), &principal));
+    let http_sets = Deferred::new(|| catalog::http_sets(&config));
+    let catalog = catalog::CallerCatalog::new(&config, &http_sets, &principal);
     let info = catalog::server_info();
     let sessions = LazySessions::new(|| edge::sessions::load(&config));
     let states = Lazy::new(|| sessions.get()?.state_signer());

@@ -193,7 +193,7 @@ fn serve_with(settings: &str, req: &Request<Vec<u8>>) -> Vec<u8> {
     let (config, _) = Config::from_lookup_for(get, false, || Runtime::Local);
     let principal = Principal::local();
     let http_sets = Deferred::new(|| catalog::http_sets(&config));
-    let catalog = Deferred::new(|| catalog::for_caller(&config, http_sets.get(), &principal));
+    let catalog = catalog::CallerCatalog::new(&config, &http_sets, &principal);
     let info = catalog::server_info();
     let states = Lazy::new(|| None);
     let principal_id = principal.id();

@@ -7,6 +7,8 @@
 # CPU_SECONDS (default 10), records Viceroy with `perf record -g` and prints the CPU per
 # request by category and the guest's time by the function `main` called
 # (bench/cpu/breakdown.py), beside perf stat's page faults and context switches.
+# CPU_SETTINGS replaces the settings item of fastly.toml's local Config Store (e.g. with
+# `bench_tools = 1000` and CPU_FEATURES=bench-catalog: a call on a 1,000-tool server).
 # Installs Debian's linux-perf if perf is missing. Not part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,7 +35,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-taskset -c 1 "${VICEROY}" serve --profile=perfmap -C fastly.toml --addr "127.0.0.1:${PORT}" \
+MANIFEST=fastly.toml
+if [ -n "${CPU_SETTINGS:-}" ]; then
+  MANIFEST="${OUT}/fastly.toml"
+  SETTINGS="${CPU_SETTINGS}" python3 -c 'import os, re, sys
+text = open("fastly.toml").read()
+line = "settings = \"%s\"" % os.environ["SETTINGS"]
+new, n = re.subn(r"(?m)^settings = \".*\"$", lambda m: line, text)
+sys.exit("fastly.toml has no settings line") if n != 1 else open(sys.argv[1], "w").write(new)' "${MANIFEST}"
+fi
+taskset -c 1 "${VICEROY}" serve --profile=perfmap -C "${MANIFEST}" --addr "127.0.0.1:${PORT}" \
   "${MODULE}" >"${OUT}/viceroy.log" 2>&1 &
 VICEROY_PID=$!
 for _ in $(seq 100); do

@@ -14,7 +14,7 @@ pub mod tool;
 use crate::registry::tool::Tool;
 use crate::secret_keys::SERVER_OWNED;
 use crate::upstream::Upstream;
-use compiled::CompiledCatalog;
+use compiled::{CompiledCatalog, CompiledTool};
 use spec::{
     body_placeholders, placeholders, schema_properties, whole_placeholder, CatalogFile, HeaderSpec,
 };
@@ -35,6 +35,13 @@ pub struct ApiAccess {
 }
 
 impl ApiAccess {
+    fn of(catalog: &CompiledCatalog) -> Self {
+        ApiAccess {
+            backend: catalog.backend.to_owned(),
+            secrets: catalog.secrets.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
     /// A secret this catalog may send; any other key reads as absent, so even a catalog
     /// that escaped validation cannot send another's token or the server's own keys.
     pub fn secret(&self, upstream: &dyn Upstream, key: &str) -> Option<String> {
@@ -89,10 +96,7 @@ fn into_set(file: CatalogFile) -> HttpToolSet {
 
 /// A catalog the build script indexed, its first `limit` tools, none parsed yet.
 pub fn compiled_set(catalog: &'static CompiledCatalog, limit: usize) -> HttpToolSet {
-    let access = Arc::new(ApiAccess {
-        backend: catalog.backend.to_owned(),
-        secrets: catalog.secrets.iter().map(|s| (*s).to_owned()).collect(),
-    });
+    let access = Arc::new(ApiAccess::of(catalog));
     let tools = catalog
         .tools
         .iter()
@@ -103,6 +107,11 @@ pub fn compiled_set(catalog: &'static CompiledCatalog, limit: usize) -> HttpTool
         name: catalog.tool_set.to_owned(),
         tools,
     }
+}
+
+/// One tool of a catalog the build script indexed, without the others (a call's).
+pub fn compiled_tool(catalog: &'static CompiledCatalog, tool: &'static CompiledTool) -> HttpTool {
+    HttpTool::compiled(tool, Arc::new(ApiAccess::of(catalog)))
 }
 
 /// The rules between catalogs: tool set names and tool names are unique, and no two

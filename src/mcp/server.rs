@@ -34,7 +34,7 @@ use crate::jsonrpc::{
     self, invalid_params, Error, ErrorCode, JsonText, Output, Request, RESOURCE_NOT_FOUND,
 };
 use crate::lazy::Lazy;
-use crate::registry::{page::page, Catalog, CatalogSource};
+use crate::registry::{page::page, Catalog, CatalogSource, Found};
 use crate::upstream::Upstream;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -146,13 +146,13 @@ impl Server<'_> {
             }
             Method::ToolsCall if self.has_tools() => {
                 let CallToolParams { name, arguments } = parse(params)?;
-                let catalog = self.catalog();
-                if let Some(disabled) = catalog.disabled.iter().find(|d| d.name == name) {
-                    return serialize(&CallToolResult::error(disabled.reason.clone()));
-                }
-                let tool = catalog
-                    .tool(&name)
-                    .ok_or_else(|| invalid_params(format!("unknown tool '{name}'")))?;
+                let tool = match self.catalog.find_tool(&name) {
+                    Found::Offered(tool) => tool,
+                    Found::Disabled(disabled) => {
+                        return serialize(&CallToolResult::error(disabled.reason));
+                    }
+                    Found::Unknown => return Err(invalid_params(format!("unknown tool '{name}'"))),
+                };
                 let answers = self.answers(known, params, era)?;
                 let mut ctx = self.context(params, era, answers, notifier);
                 let outcome = tool.call(&arguments, &mut ctx);
@@ -223,13 +223,15 @@ impl Server<'_> {
     }
 
     /// The OAuth scope a tools/call needs but the caller lacks, if that is the case.
-    pub fn scope_needed(&self, request: &Request) -> Option<&str> {
+    pub fn scope_needed(&self, request: &Request) -> Option<String> {
         if Method::parse(&request.method) != Some(Method::ToolsCall) {
             return None;
         }
         let name = request.params.as_ref()?.get("name")?.as_str()?;
-        let disabled = self.catalog().disabled.iter().find(|d| d.name == name)?;
-        disabled.scope.as_deref()
+        match self.catalog.find_tool(name) {
+            Found::Disabled(disabled) => disabled.scope,
+            Found::Offered(_) | Found::Unknown => None,
+        }
     }
 
     fn catalog(&self) -> &Catalog<'_> {
@@ -237,7 +239,7 @@ impl Server<'_> {
     }
 
     fn has_tools(&self) -> bool {
-        !self.catalog().tools.is_empty()
+        self.catalog.offers_tools()
     }
 
     fn has_prompts(&self) -> bool {

@@ -22,11 +22,24 @@ pub struct ToolSet {
     pub prompts: &'static [PromptDef],
 }
 
-/// Where the dispatcher finds the catalog: a built one, or one built when a method first
-/// needs it (`Deferred`: a ping never builds it). The catalog's lifetime stays out of
-/// the trait, so the dispatcher holding it stays covariant over its borrows.
+/// Where the dispatcher finds the catalog. `catalog` builds the whole of it (a list
+/// needs it); a tools/call needs only the tool it names, and a source may find that one
+/// without building the rest (`catalog::CallerCatalog`: a call on a 1,000-tool server
+/// pays for one tool). The catalog's lifetime stays out of the trait, so the dispatcher
+/// holding it stays covariant over its borrows.
 pub trait CatalogSource {
     fn catalog(&self) -> &Catalog<'_>;
+
+    /// What a tools/call naming `name` finds.
+    fn find_tool(&self, name: &str) -> Found<'_> {
+        self.catalog().find_tool(name)
+    }
+
+    /// Whether the caller is offered any tool (the tools capability, and whether tools/*
+    /// methods exist for it).
+    fn offers_tools(&self) -> bool {
+        !self.catalog().tools.is_empty()
+    }
 }
 
 impl CatalogSource for Catalog<'_> {
@@ -35,10 +48,12 @@ impl CatalogSource for Catalog<'_> {
     }
 }
 
-impl CatalogSource for crate::lazy::Deferred<'_, Catalog<'_>> {
-    fn catalog(&self) -> &Catalog<'_> {
-        self.get()
-    }
+/// A tool a call names: offered, known but refused for this caller (why, and the scope
+/// that would allow it), or not on this server.
+pub enum Found<'a> {
+    Offered(&'a dyn Tool),
+    Disabled(Disabled<'a>),
+    Unknown,
 }
 
 /// Everything this deployment offers, in listing order.
@@ -69,8 +84,12 @@ impl<'a> Catalog<'a> {
         self.prompts.extend(set.prompts);
     }
 
-    pub fn tool(&self, name: &str) -> Option<&'a dyn Tool> {
-        self.tools.iter().copied().find(|t| t.name() == name)
+    pub fn find_tool(&self, name: &str) -> Found<'a> {
+        if let Some(disabled) = self.disabled.iter().find(|d| d.name == name) {
+            return Found::Disabled(disabled.clone());
+        }
+        let tool = self.tools.iter().copied().find(|t| t.name() == name);
+        tool.map_or(Found::Unknown, Found::Offered)
     }
 
     pub fn prompt(&self, name: &str) -> Option<&'a PromptDef> {

@@ -46,8 +46,8 @@ impl Endpoint<'_> {
         // Clients replace their scopes with what the challenge names (the TS SDK does),
         // so it names those the token already has as well: a step-up must not lose them.
         let mut scopes: Vec<&str> = self.principal.scopes.iter().map(String::as_str).collect();
-        if !scopes.contains(&needed) {
-            scopes.push(needed);
+        if !scopes.contains(&needed.as_str()) {
+            scopes.push(&needed);
         }
         let refusal = Refusal {
             status: 403,

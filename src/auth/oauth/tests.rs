@@ -293,7 +293,7 @@ fn a_step_up_challenge_names_the_tokens_scopes_and_the_one_needed() {
         cache_scope: crate::mcp::model::discover::CacheScope::Private,
         states: &states,
     };
-    let scopes = crate::catalog::scopes_supported(&config, &http_sets);
+    let scopes = crate::catalog::scopes_supported(&config);
     let resource = ResourceInfo {
         resource: AUDIENCE,
         metadata_url: "https://mcp.example.com/.well-known/oauth-protected-resource/mcp",
