@@ -3,12 +3,14 @@
 # Builds the release wasm with its symbol names (like `make profile`; CPU_FEATURES picks
 # cargo features, e.g. bench-floor-hostcalls for floor-hostcalls-sized), serves it with
 # fastly.toml (the shipped configuration) on Viceroy pinned to CPU 1 with its JIT code
-# named for perf (--profile=perfmap), loads it with wrk on CPU 0 at one connection for
+# named for perf (--profile=perfmap), loads it with wrk on CPU 0 (one connection) for
 # CPU_SECONDS (default 10), records Viceroy with `perf record -g` and prints the CPU per
 # request by category and the guest's time by the function `main` called
 # (bench/cpu/breakdown.py), beside perf stat's page faults and context switches.
 # CPU_SETTINGS replaces the settings item of fastly.toml's local Config Store (e.g. with
 # `bench_tools = 1000` and CPU_FEATURES=bench-catalog: a call on a 1,000-tool server).
+# CPU_CONNECTIONS: wrk's connections (default 1; `make bench` compares at 8).
+# CPU_STACKS=FILE keeps perf script's stacks there, for a closer look.
 # Installs Debian's linux-perf if perf is missing. Not part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +19,7 @@ source scripts/env.sh
 SECONDS_RUN="${CPU_SECONDS:-10}"
 FEATURES="${CPU_FEATURES:-}"
 PORT="${CPU_PORT:-7694}"
+CONNECTIONS="${CPU_CONNECTIONS:-1}"
 if ! command -v perf >/dev/null 2>&1; then
   echo "cpu: installing perf (apt-get linux-perf)"
   apt_install linux-perf
@@ -54,13 +57,13 @@ done
 export BENCH_BODY='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"diagnostics_payload","arguments":{"bytes":1024}}}'
 export BENCH_EXPECT='"structuredContent":{"bytes":1024}'
 URL="http://127.0.0.1:${PORT}/mcp"
-taskset -c 0 wrk -t1 -c1 -d2s -s bench/lib/mcp.lua "${URL}" >/dev/null 2>&1 # warm-up
+taskset -c 0 wrk -t1 -c"${CONNECTIONS}" -d2s -s bench/lib/mcp.lua "${URL}" >/dev/null 2>&1 # warm-up
 perf stat -x, -e page-faults,context-switches -p "${VICEROY_PID}" -o "${OUT}/stat.txt" &
 STAT_PID=$!
 perf record -F 2000 -g -p "${VICEROY_PID}" -o "${OUT}/perf.data" >/dev/null 2>&1 &
 RECORD_PID=$!
 sleep 0.5
-RESULT="$(taskset -c 0 wrk -t1 -c1 -d"${SECONDS_RUN}"s -s bench/lib/mcp.lua "${URL}" 2>&1 | grep BENCH_RESULT)"
+RESULT="$(taskset -c 0 wrk -t1 -c"${CONNECTIONS}" -d"${SECONDS_RUN}"s -s bench/lib/mcp.lua "${URL}" 2>&1 | grep BENCH_RESULT)"
 kill -INT "${RECORD_PID}" "${STAT_PID}"
 wait "${RECORD_PID}" "${STAT_PID}" 2>/dev/null || true
 REQUESTS="$(echo "${RESULT}" | grep -o '"requests":[0-9]*' | cut -d: -f2)"
@@ -71,7 +74,8 @@ if [ -z "${REQUESTS}" ] || [ "${REQUESTS}" -eq 0 ] || [ "${BAD:-1}" -ne 0 ]; the
   tail -n 20 "${OUT}/viceroy.log" >&2
   exit 1
 fi
-echo "cpu: ${MODULE} ($(stat -c %s "${MODULE}") bytes), tools/call at c=1, ${SECONDS_RUN} s: ${REQUESTS} requests, ${BAD} bad replies"
+echo "cpu: ${MODULE} ($(stat -c %s "${MODULE}") bytes), tools/call at c=${CONNECTIONS}, ${SECONDS_RUN} s: ${REQUESTS} requests, ${BAD} bad replies"
 awk -F, -v n="${REQUESTS}" '$3 ~ /page-faults|context-switches/ { printf "%s per request: %.2f\n", $3, $1 / n }' "${OUT}/stat.txt"
 perf script -i "${OUT}/perf.data" 2>/dev/null >"${OUT}/stacks.txt"
 python3 bench/cpu/breakdown.py "${OUT}/stacks.txt" "${REQUESTS}"
+if [ -n "${CPU_STACKS:-}" ]; then cp "${OUT}/stacks.txt" "${CPU_STACKS}"; fi

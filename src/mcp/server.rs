@@ -376,9 +376,13 @@ fn serialize_failed(_: impl std::error::Error) -> Error {
 }
 
 /// Typed params; absent params parse as an empty object so all-optional params work.
+/// Read from the params in place (no copy of them first).
 fn parse<T: DeserializeOwned>(params: Option<&Map<String, Value>>) -> Result<T, Error> {
-    let value = Value::Object(params.cloned().unwrap_or_default());
-    serde_json::from_value(value).map_err(invalid_params)
+    match params {
+        Some(params) => T::deserialize(params),
+        None => T::deserialize(&Map::new()),
+    }
+    .map_err(invalid_params)
 }
 
 #[cfg(test)]

@@ -125,8 +125,7 @@ fn raw_schema(text: &str) -> &RawValue {
 /// Deserializes a tool's arguments into its typed form; the error names what is wrong so
 /// the model can correct the call.
 pub fn arguments<T: DeserializeOwned>(arguments: &Map<String, Value>) -> Result<T, CallToolResult> {
-    serde_json::from_value(Value::Object(arguments.clone()))
-        .map_err(|e| CallToolResult::error(format!("Invalid arguments: {e}")))
+    T::deserialize(arguments).map_err(|e| CallToolResult::error(format!("Invalid arguments: {e}")))
 }
 
 #[cfg(test)]
