@@ -10,7 +10,8 @@
 # CPU_SETTINGS replaces the settings item of fastly.toml's local Config Store (e.g. with
 # `bench_tools = 1000` and CPU_FEATURES=bench-catalog: a call on a 1,000-tool server).
 # CPU_CONNECTIONS: wrk's connections (default 1; `make bench` compares at 8).
-# CPU_STACKS=FILE keeps perf script's stacks there, for a closer look.
+# CPU_STACKS=FILE keeps perf script's stacks there, for a closer look. CPU_BODY and
+# CPU_EXPECT: another request and a text its reply must hold (default: tools/call).
 # Installs Debian's linux-perf if perf is missing. Not part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -54,8 +55,11 @@ for _ in $(seq 100); do
   curl -s -o /dev/null "http://127.0.0.1:${PORT}/" && break
   sleep 0.2
 done
-export BENCH_BODY='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"diagnostics_payload","arguments":{"bytes":1024}}}'
-export BENCH_EXPECT='"structuredContent":{"bytes":1024}'
+CALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"diagnostics_payload","arguments":{"bytes":1024}}}'
+export BENCH_BODY="${CPU_BODY:-${CALL}}"
+CALL_EXPECT='"structuredContent":{"bytes":1024}'
+WHAT="tools/call"; [ -n "${CPU_BODY:-}" ] && WHAT="CPU_BODY"
+export BENCH_EXPECT="${CPU_EXPECT:-${CALL_EXPECT}}"
 URL="http://127.0.0.1:${PORT}/mcp"
 taskset -c 0 wrk -t1 -c"${CONNECTIONS}" -d2s -s bench/lib/mcp.lua "${URL}" >/dev/null 2>&1 # warm-up
 perf stat -x, -e page-faults,context-switches -p "${VICEROY_PID}" -o "${OUT}/stat.txt" &
@@ -74,7 +78,7 @@ if [ -z "${REQUESTS}" ] || [ "${REQUESTS}" -eq 0 ] || [ "${BAD:-1}" -ne 0 ]; the
   tail -n 20 "${OUT}/viceroy.log" >&2
   exit 1
 fi
-echo "cpu: ${MODULE} ($(stat -c %s "${MODULE}") bytes), tools/call at c=${CONNECTIONS}, ${SECONDS_RUN} s: ${REQUESTS} requests, ${BAD} bad replies"
+echo "cpu: ${MODULE} ($(stat -c %s "${MODULE}") bytes), ${WHAT} at c=${CONNECTIONS}, ${SECONDS_RUN} s: ${REQUESTS} requests, ${BAD} bad replies"
 awk -F, -v n="${REQUESTS}" '$3 ~ /page-faults|context-switches/ { printf "%s per request: %.2f\n", $3, $1 / n }' "${OUT}/stat.txt"
 perf script -i "${OUT}/perf.data" 2>/dev/null >"${OUT}/stacks.txt"
 python3 bench/cpu/breakdown.py "${OUT}/stacks.txt" "${REQUESTS}"

@@ -1,17 +1,23 @@
 //! The catalog one caller is offered, built no further than its request needs. Every
-//! request starts a fresh instance, so what a request builds it pays for: a list builds
-//! the whole catalog, but a tools/call finds the one tool it names (from the Rust tool
-//! sets, else from the build script's index) and builds only that, so a call costs the
-//! same on a server with 1,000 catalog tools as on one with 10.
+//! request starts a fresh instance, so what a request builds it pays for: a tools/call
+//! finds the one tool it names (in the Rust tool sets, else in the build script's index)
+//! and builds only that, and a tools/list builds only its page. So a call or a page
+//! costs about the same on a server with 1,000 catalog tools as on one with 10. Other
+//! methods (resources, prompts) build the whole catalog.
 
 use super::{compiled_catalogs, enabled_sets, for_caller, not_granted, verdict, Verdict};
 use crate::auth::Principal;
 use crate::config::Config;
+use crate::http_tools::compiled::{CompiledCatalog, CompiledTool};
 use crate::http_tools::tool::HttpTool;
-use crate::http_tools::{self, HttpToolSet};
+use crate::http_tools::{self, ApiAccess, HttpToolSet};
+use crate::jsonrpc::Error;
 use crate::lazy::Deferred;
+use crate::registry::page::page_range;
+use crate::registry::tool::{Tool, ToolDef};
 use crate::registry::{Catalog, CatalogSource, Found};
 use std::cell::OnceCell;
+use std::sync::Arc;
 
 pub struct CallerCatalog<'a> {
     config: &'a Config,
@@ -20,6 +26,15 @@ pub struct CallerCatalog<'a> {
     whole: OnceCell<Catalog<'a>>,
     /// The declarative tool a call named, built on its own.
     called: OnceCell<HttpTool>,
+    /// The declarative tools of the page a list asked for.
+    listed: OnceCell<Vec<HttpTool>>,
+}
+
+/// A tool offered to the caller, as static data: nothing is built to list or count it.
+#[derive(Clone, Copy)]
+enum Offered {
+    Rust(&'static ToolDef),
+    Compiled(&'static CompiledCatalog, &'static CompiledTool),
 }
 
 impl<'a> CallerCatalog<'a> {
@@ -34,8 +49,49 @@ impl<'a> CallerCatalog<'a> {
             http_sets,
             whole: OnceCell::new(),
             called: OnceCell::new(),
+            listed: OnceCell::new(),
         }
     }
+
+    /// Every tool the caller is offered, in the whole catalog's order (`for_caller`).
+    fn offered(&self) -> impl Iterator<Item = Offered> + '_ {
+        let (config, principal) = (self.config, self.principal);
+        let rust = enabled_sets(config)
+            .into_iter()
+            .filter(|set| principal.may_use(set.name, false))
+            .flat_map(|set| set.tools.iter().map(Offered::Rust));
+        let compiled = compiled_catalogs(config).flat_map(move |(catalog, limit)| {
+            // A verdict depends only on the set and whether the tool writes.
+            let set = catalog.tool_set;
+            let reads = verdict(config, principal, set, false) == Verdict::Offered;
+            let writes = verdict(config, principal, set, true) == Verdict::Offered;
+            let tools = catalog.tools.iter().take(limit);
+            tools
+                .filter(move |tool| if tool.writes { writes } else { reads })
+                .map(move |tool| Offered::Compiled(catalog, tool))
+        });
+        rust.chain(compiled)
+    }
+}
+
+/// The page's declarative tools, one `ApiAccess` per catalog as in a built set.
+fn build(page: &[Offered]) -> Vec<HttpTool> {
+    let mut access: Vec<(&str, Arc<ApiAccess>)> = Vec::new();
+    let mut tools = Vec::new();
+    for entry in page {
+        if let Offered::Compiled(catalog, tool) = *entry {
+            let shared = match access.iter().find(|(set, _)| *set == catalog.tool_set) {
+                Some((_, shared)) => Arc::clone(shared),
+                None => {
+                    let shared = Arc::new(ApiAccess::of(catalog));
+                    access.push((catalog.tool_set, Arc::clone(&shared)));
+                    shared
+                }
+            };
+            tools.push(HttpTool::compiled(tool, shared));
+        }
+    }
+    tools
 }
 
 impl CatalogSource for CallerCatalog<'_> {
@@ -75,20 +131,33 @@ impl CatalogSource for CallerCatalog<'_> {
     }
 
     fn offers_tools(&self) -> bool {
-        if let Some(whole) = self.whole.get() {
-            return !whole.tools.is_empty();
+        match self.whole.get() {
+            Some(whole) => !whole.tools.is_empty(),
+            None => self.offered().next().is_some(),
         }
-        let (config, principal) = (self.config, self.principal);
-        let rust = enabled_sets(config)
+    }
+
+    fn tools_page(
+        &self,
+        cursor: Option<&str>,
+        size: usize,
+    ) -> Result<(Vec<&dyn Tool>, Option<String>), Error> {
+        // A second page in one request (a batch) reads the whole catalog.
+        if self.whole.get().is_some() || self.listed.get().is_some() {
+            let (items, next) = crate::registry::page::page(&self.catalog().tools, cursor, size)?;
+            return Ok((items.to_vec(), next));
+        }
+        let (range, next) = page_range(self.offered().count(), cursor, size)?;
+        let page: Vec<Offered> = self.offered().skip(range.start).take(range.len()).collect();
+        let mut built = self.listed.get_or_init(|| build(&page)).iter();
+        let tools = page
             .iter()
-            .any(|s| !s.tools.is_empty() && principal.may_use(s.name, false));
-        rust || compiled_catalogs(config).any(|(catalog, limit)| {
-            let offered = |writes| verdict(config, principal, catalog.tool_set, writes);
-            let tools = || catalog.tools.iter().take(limit);
-            // Each verdict depends only on whether the tool writes.
-            (offered(false) == Verdict::Offered && tools().any(|t| !t.writes))
-                || (offered(true) == Verdict::Offered && tools().any(|t| t.writes))
-        })
+            .filter_map(|entry| match entry {
+                Offered::Rust(tool) => Some(*tool as &dyn Tool),
+                Offered::Compiled(..) => built.next().map(|tool| tool as &dyn Tool),
+            })
+            .collect();
+        Ok((tools, next))
     }
 }
 
@@ -161,6 +230,65 @@ mod tests {
             let one = CallerCatalog::new(&config, &built, principal);
             assert_eq!(one.offers_tools(), !whole.tools.is_empty(), "{principal:?}");
         }
+    }
+
+    fn names(tools: &[&dyn Tool]) -> Vec<String> {
+        tools.iter().map(|t| t.name().to_owned()).collect()
+    }
+
+    /// Every page of a list, at every page size, is the whole catalog's page, with the
+    /// same next cursor and refusals, and building it builds no declarative set.
+    #[test]
+    fn a_page_is_the_whole_catalogs_page() {
+        let mut config = Config::default();
+        config.tools.conformance = true;
+        config.tools.diagnostics = true;
+        config.tools.tool_sets = vec!["fastly".into(), "backoffice".into()];
+        config.tools.allow_writes = vec!["fastly".into()];
+        let sets = crate::catalog::http_sets(&config);
+        for principal in [
+            Principal::local(),
+            caller(&[]),
+            caller(&[("backoffice", true), ("diagnostics", false)]),
+            caller(&[("fastly", false), ("conformance", false)]),
+        ] {
+            let whole = for_caller(&config, &sets, &principal);
+            let len = whole.tools.len();
+            for size in [1, 3, 7, 50, 5000] {
+                let mut cursors = vec![None, Some("offset:0".to_owned()), Some("x".into())];
+                cursors.extend((1..len + 1).map(|n| Some(format!("offset:{n}"))));
+                for cursor in cursors {
+                    let built = Deferred::new(|| panic!("a page built the declarative sets"));
+                    let one = CallerCatalog::new(&config, &built, &principal);
+                    let got = one.tools_page(cursor.as_deref(), size);
+                    let want = whole.tools_page(cursor.as_deref(), size);
+                    let what = format!("{principal:?} {size} {cursor:?}");
+                    match (got, want) {
+                        (Ok((a, x)), Ok((b, y))) => {
+                            assert_eq!((names(&a), x), (names(&b), y), "{what}");
+                        }
+                        (Err(a), Err(b)) => assert_eq!(a.message, b.message, "{what}"),
+                        (a, b) => panic!("{what}: {:?} against {:?}", a.is_ok(), b.is_ok()),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Two lists in one request (a batch): the second page is right too.
+    #[test]
+    fn a_second_page_in_one_request_is_right() {
+        let mut config = Config::default();
+        config.tools.tool_sets = vec!["fastly".into()];
+        let built = Deferred::new(|| crate::catalog::http_sets(&config));
+        let principal = Principal::local();
+        let one = CallerCatalog::new(&config, &built, &principal);
+        let (first, next) = one.tools_page(None, 2).unwrap();
+        let (second, _) = one.tools_page(next.as_deref(), 2).unwrap();
+        let sets = crate::catalog::http_sets(&config);
+        let whole = for_caller(&config, &sets, &principal);
+        assert_eq!(names(&first), names(&whole.tools[..2]));
+        assert_eq!(names(&second), names(&whole.tools[2..4]));
     }
 
     /// Whether any tool is offered follows the grants and the operator's write guard as

@@ -35,7 +35,7 @@ pub struct ApiAccess {
 }
 
 impl ApiAccess {
-    fn of(catalog: &CompiledCatalog) -> Self {
+    pub fn of(catalog: &CompiledCatalog) -> Self {
         ApiAccess {
             backend: catalog.backend.to_owned(),
             secrets: catalog.secrets.iter().map(|s| (*s).to_owned()).collect(),

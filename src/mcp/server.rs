@@ -141,8 +141,8 @@ impl Server<'_> {
             Method::Ping => serialize(&EmptyResult {}),
             Method::ToolsList if self.has_tools() => {
                 let ListParams { cursor } = parse(params)?;
-                let (items, next) = page(&self.catalog().tools, cursor.as_deref(), self.page_size)?;
-                tool_page::tools_page(items, next.as_deref())
+                let (items, next) = self.catalog.tools_page(cursor.as_deref(), self.page_size)?;
+                tool_page::tools_page(&items, next.as_deref())
             }
             Method::ToolsCall if self.has_tools() => {
                 let CallToolParams { name, arguments } = parse(params)?;

@@ -9,6 +9,7 @@ pub mod resource;
 pub mod schema;
 pub mod tool;
 
+use crate::jsonrpc::Error;
 use prompt::PromptDef;
 use resource::{ResourceDef, TemplateDef};
 use tool::{Tool, ToolDef};
@@ -39,6 +40,16 @@ pub trait CatalogSource {
     /// methods exist for it).
     fn offers_tools(&self) -> bool {
         !self.catalog().tools.is_empty()
+    }
+
+    /// One page of the tools offered (tools/list), and the next page's cursor.
+    fn tools_page(
+        &self,
+        cursor: Option<&str>,
+        size: usize,
+    ) -> Result<(Vec<&dyn Tool>, Option<String>), Error> {
+        let (items, next) = page::page(&self.catalog().tools, cursor, size)?;
+        Ok((items.to_vec(), next))
     }
 }
 

@@ -2,6 +2,7 @@
 //! offset of the next item, which any instance can resume from without stored state.
 
 use crate::jsonrpc::{invalid_params, Error};
+use std::ops::Range;
 
 const PREFIX: &str = "offset:";
 
@@ -11,17 +12,28 @@ pub fn page<'a, T>(
     cursor: Option<&str>,
     size: usize,
 ) -> Result<(&'a [T], Option<String>), Error> {
+    let (range, next) = page_range(items.len(), cursor, size)?;
+    Ok((items.get(range).unwrap_or_default(), next))
+}
+
+/// Which of `len` items a page starting at `cursor` holds, and the next page's cursor:
+/// for lists that are never built whole.
+pub fn page_range(
+    len: usize,
+    cursor: Option<&str>,
+    size: usize,
+) -> Result<(Range<usize>, Option<String>), Error> {
     let start = match cursor {
         None => 0,
         Some(cursor) => cursor
             .strip_prefix(PREFIX)
             .and_then(|n| n.parse::<usize>().ok())
-            .filter(|&n| n > 0 && n < items.len())
+            .filter(|&n| n > 0 && n < len)
             .ok_or_else(|| invalid_params("unknown or expired cursor"))?,
     };
-    let end = start.saturating_add(size.max(1)).min(items.len());
-    let next = (end < items.len()).then(|| format!("{PREFIX}{end}"));
-    Ok((items.get(start..end).unwrap_or_default(), next))
+    let end = start.saturating_add(size.max(1)).min(len);
+    let next = (end < len).then(|| format!("{PREFIX}{end}"));
+    Ok((start..end, next))
 }
 
 #[cfg(test)]
