@@ -43,12 +43,11 @@ bench-core: setup
 # guest profiler (PROFILE_BODY, PROFILE_N and PROFILE_CONFIG=full: bench/profile.mjs).
 PROFILE_DIR := target/profile
 profile: setup
-	CARGO_PROFILE_RELEASE_STRIP=false cargo build --bin mcp-edge --release --target wasm32-wasip1 --target-dir $(PROFILE_DIR)
-	@. scripts/env.sh && "$${NODE}" bench/profile.mjs $(PROFILE_DIR)/wasm32-wasip1/release/mcp-edge.wasm $${PROFILE_N:-200} $${PROFILE_CONFIG:-}
+	@. scripts/env.sh && build_named_wasm $(PROFILE_DIR) && "$${NODE}" bench/profile.mjs $(PROFILE_DIR)/wasm32-wasip1/release/mcp-edge.wasm $${PROFILE_N:-200} $${PROFILE_CONFIG:-}
 
 # Where Viceroy's CPU goes per tools/call (perf): the guest, the epoch thread, instance
-# set-up and teardown, page faults, and the guest by phase (bench/cpu/run.sh;
-# CPU_FEATURES=bench-floor-hostcalls for floor-hostcalls-sized, CPU_SECONDS).
+# set-up and teardown, page faults, and the guest by phase (bench/cpu/run.sh says its
+# knobs: CPU_FEATURES, CPU_CONNECTIONS, CPU_SETTINGS, CPU_BODY, CPU_STACKS...).
 cpu-breakdown: setup
 	@bench/cpu/run.sh
 

@@ -12,16 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "bench: installing wrk (apt-get)"
-  apt_install wrk
-fi
+need_command wrk wrk
 
 # Python's http.client is one of the client stacks of the `clients` section.
-if ! command -v python3 >/dev/null 2>&1; then
-  echo "bench: installing python3 (apt-get)"
-  apt_install python3
-fi
+need_command python3 python3
 
 echo "bench: building mcp-edge with the bench catalog (1,000 synthetic tools; target/bench-catalog)"
 cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge --features bench-catalog --target-dir target/bench-catalog

@@ -31,6 +31,19 @@ apt_install() {
   fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "$@"
 }
+# A command from a Debian package, installed when missing: COMMAND PACKAGE.
+need_command() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    echo "installing $2 (apt-get)"
+    apt_install "$2"
+  fi
+}
+# The release wasm with its symbol names, for profilers (make profile, make
+# cpu-breakdown): TARGET_DIR [FEATURES].
+build_named_wasm() {
+  CARGO_PROFILE_RELEASE_STRIP=false cargo build --quiet --locked --bin mcp-edge --release \
+    --target wasm32-wasip1 --target-dir "$1" ${2:+--features "$2"}
+}
 random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 MCP_SESSION_KEY="${MCP_SESSION_KEY:-$(random_key)}"
 MCP_API_TOKEN="${MCP_API_TOKEN:-$(random_key)}"

@@ -50,7 +50,7 @@ pub fn enabled_sets(config: &Config) -> Vec<&'static ToolSet> {
 /// (`http_tools::compiled`), each with how many of its tools are offered: all, or with
 /// `bench_tools = N` the first N of the `bench` catalog, which only builds with the
 /// `bench-catalog` feature (`make bench`).
-pub fn compiled_catalogs(
+fn compiled_catalogs(
     config: &Config,
 ) -> impl Iterator<Item = (&'static CompiledCatalog, usize)> + '_ {
     let named = COMPILED

@@ -21,16 +21,10 @@ SECONDS_RUN="${CPU_SECONDS:-10}"
 FEATURES="${CPU_FEATURES:-}"
 PORT="${CPU_PORT:-7694}"
 CONNECTIONS="${CPU_CONNECTIONS:-1}"
-if ! command -v perf >/dev/null 2>&1; then
-  echo "cpu: installing perf (apt-get linux-perf)"
-  apt_install linux-perf
-fi
-if ! command -v wrk >/dev/null 2>&1; then
-  apt_install wrk
-fi
+need_command perf linux-perf
+need_command wrk wrk
 DIR="target/profile${FEATURES:+-${FEATURES}}"
-CARGO_PROFILE_RELEASE_STRIP=false cargo build --quiet --locked --bin mcp-edge --release \
-  --target wasm32-wasip1 --target-dir "${DIR}" ${FEATURES:+--features "${FEATURES}"}
+build_named_wasm "${DIR}" "${FEATURES}"
 MODULE="${DIR}/wasm32-wasip1/release/mcp-edge.wasm"
 OUT="$(mktemp -d)"
 cleanup() {

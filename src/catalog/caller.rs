@@ -13,7 +13,7 @@ use crate::http_tools::tool::HttpTool;
 use crate::http_tools::{self, ApiAccess, HttpToolSet};
 use crate::jsonrpc::Error;
 use crate::lazy::Deferred;
-use crate::registry::page::page_range;
+use crate::registry::page::{page, page_range};
 use crate::registry::tool::{Tool, ToolDef};
 use crate::registry::{Catalog, CatalogSource, Found};
 use std::cell::OnceCell;
@@ -144,7 +144,7 @@ impl CatalogSource for CallerCatalog<'_> {
     ) -> Result<(Vec<&dyn Tool>, Option<String>), Error> {
         // A second page in one request (a batch) reads the whole catalog.
         if self.whole.get().is_some() || self.listed.get().is_some() {
-            let (items, next) = crate::registry::page::page(&self.catalog().tools, cursor, size)?;
+            let (items, next) = page(&self.catalog().tools, cursor, size)?;
             return Ok((items.to_vec(), next));
         }
         let (range, next) = page_range(self.offered().count(), cursor, size)?;
@@ -165,7 +165,6 @@ impl CatalogSource for CallerCatalog<'_> {
 mod tests {
     use super::*;
     use crate::auth::{Grant, PrincipalKind};
-    use crate::registry::tool::Tool;
 
     fn caller(grants: &[(&str, bool)]) -> Principal {
         Principal {
