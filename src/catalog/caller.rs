@@ -13,7 +13,7 @@ use crate::http_tools::tool::HttpTool;
 use crate::http_tools::{self, ApiAccess, HttpToolSet};
 use crate::jsonrpc::Error;
 use crate::lazy::Deferred;
-use crate::registry::page::{page, page_range};
+use crate::registry::page::page_range;
 use crate::registry::tool::{Tool, ToolDef};
 use crate::registry::{Catalog, CatalogSource, Found};
 use std::cell::OnceCell;
@@ -132,7 +132,7 @@ impl CatalogSource for CallerCatalog<'_> {
 
     fn offers_tools(&self) -> bool {
         match self.whole.get() {
-            Some(whole) => !whole.tools.is_empty(),
+            Some(whole) => whole.offers_tools(),
             None => self.offered().next().is_some(),
         }
     }
@@ -144,8 +144,7 @@ impl CatalogSource for CallerCatalog<'_> {
     ) -> Result<(Vec<&dyn Tool>, Option<String>), Error> {
         // A second page in one request (a batch) reads the whole catalog.
         if self.whole.get().is_some() || self.listed.get().is_some() {
-            let (items, next) = page(&self.catalog().tools, cursor, size)?;
-            return Ok((items.to_vec(), next));
+            return self.catalog().tools_page(cursor, size);
         }
         let (range, next) = page_range(self.offered().count(), cursor, size)?;
         let page: Vec<Offered> = self.offered().skip(range.start).take(range.len()).collect();
@@ -182,6 +181,16 @@ mod tests {
         }
     }
 
+    /// Every tool set on (Rust and declarative), writes allowed for `writes`.
+    fn every_set(writes: &[&str]) -> Config {
+        let mut config = Config::default();
+        config.tools.conformance = true;
+        config.tools.diagnostics = true;
+        config.tools.tool_sets = vec!["fastly".into(), "backoffice".into()];
+        config.tools.allow_writes = writes.iter().map(|s| (*s).to_owned()).collect();
+        config
+    }
+
     fn describe(found: Found<'_>) -> String {
         match found {
             Found::Offered(tool) => format!("offered {}", tool.name()),
@@ -194,11 +203,7 @@ mod tests {
     /// every kind of caller, and builds nothing else: no declarative set, no catalog.
     #[test]
     fn one_tool_is_found_as_the_whole_catalog_has_it() {
-        let mut config = Config::default();
-        config.tools.conformance = true;
-        config.tools.diagnostics = true;
-        config.tools.tool_sets = vec!["fastly".into(), "backoffice".into()];
-        config.tools.allow_writes = vec!["backoffice".into()];
+        let config = every_set(&["backoffice"]);
         let callers = [
             Principal::local(),
             Principal::nobody(),
@@ -239,11 +244,7 @@ mod tests {
     /// same next cursor and refusals, and building it builds no declarative set.
     #[test]
     fn a_page_is_the_whole_catalogs_page() {
-        let mut config = Config::default();
-        config.tools.conformance = true;
-        config.tools.diagnostics = true;
-        config.tools.tool_sets = vec!["fastly".into(), "backoffice".into()];
-        config.tools.allow_writes = vec!["fastly".into()];
+        let config = every_set(&["fastly"]);
         let sets = crate::catalog::http_sets(&config);
         for principal in [
             Principal::local(),

@@ -23,11 +23,12 @@ pub struct ToolSet {
     pub prompts: &'static [PromptDef],
 }
 
-/// Where the dispatcher finds the catalog. `catalog` builds the whole of it (a list
-/// needs it); a tools/call needs only the tool it names, and a source may find that one
-/// without building the rest (`catalog::CallerCatalog`: a call on a 1,000-tool server
-/// pays for one tool). The catalog's lifetime stays out of the trait, so the dispatcher
-/// holding it stays covariant over its borrows.
+/// Where the dispatcher finds the catalog. `catalog` builds the whole of it (resources
+/// and prompts read it); a tools/call needs only the tool it names and a tools/list only
+/// its page, and a source may answer those without building the rest
+/// (`catalog::CallerCatalog`: a call on a 1,000-tool server pays for one tool). The
+/// catalog's lifetime stays out of the trait, so the dispatcher holding it stays
+/// covariant over its borrows.
 pub trait CatalogSource {
     fn catalog(&self) -> &Catalog<'_>;
 
