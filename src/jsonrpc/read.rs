@@ -66,6 +66,8 @@ enum Read {
 struct Envelope {
     members: Map<String, Value>,
     id: Option<RawId>,
+    /// Ids a repeated `id` member replaced: unused, but the body is JSON only if they are.
+    replaced: Vec<Box<RawValue>>,
 }
 
 enum RawId {
@@ -131,23 +133,17 @@ impl Read {
 
 impl Envelope {
     fn with_id(self, levels: usize) -> Result<Envelope, Error> {
+        for raw in self.replaced {
+            read_id(&raw, levels)?;
+        }
         let id = match self.id {
-            Some(RawId::Text(raw)) => Some(match NumberText::parse(raw.get()) {
-                Some(number) => RawId::Number(number),
-                None if levels + nesting(raw.get()) >= VALUE_RECURSION_LIMIT => {
-                    return Err(Error {
-                        code: ErrorCode::ParseError,
-                        message: "Parse error: recursion limit exceeded".into(),
-                        data: None,
-                    })
-                }
-                None => RawId::Value(serde_json::from_str(raw.get()).map_err(parse_error)?),
-            }),
+            Some(RawId::Text(raw)) => Some(read_id(&raw, levels)?),
             other => other,
         };
         Ok(Envelope {
             members: self.members,
             id,
+            replaced: Vec::new(),
         })
     }
 
@@ -161,6 +157,24 @@ impl Envelope {
         });
         classify_members(self.members, id)
     }
+}
+
+/// A raw id as a number (kept as its text) or a value; the parse error reading the whole
+/// body as a `serde_json::Value` would have given where that refuses it (nesting past its
+/// recursion limit, a lone surrogate).
+fn read_id(raw: &RawValue, levels: usize) -> Result<RawId, Error> {
+    if let Some(number) = NumberText::parse(raw.get()) {
+        return Ok(RawId::Number(number));
+    }
+    if levels + nesting(raw.get()) >= VALUE_RECURSION_LIMIT {
+        return Err(Error {
+            code: ErrorCode::ParseError,
+            message: "Parse error: recursion limit exceeded".into(),
+            data: None,
+        });
+    }
+    let value = serde_json::from_str(raw.get()).map_err(parse_error)?;
+    Ok(RawId::Value(value))
 }
 
 /// `serde_json` refuses a document whose arrays and objects nest this deep.
@@ -254,18 +268,24 @@ impl<'de> Visitor<'de> for ReadSeed {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read, A::Error> {
-        let mut members = Map::new();
-        let mut id = None;
+        let (mut members, mut id, mut replaced) = (Map::new(), None, Vec::new());
         // A repeated member keeps its last value, as in `serde_json::Value`.
         while let Some(key) = map.next_key::<String>()? {
             if key == "id" {
-                id = Some(RawId::Text(map.next_value::<Box<RawValue>>()?));
+                let raw = RawId::Text(map.next_value::<Box<RawValue>>()?);
+                if let Some(RawId::Text(earlier)) = id.replace(raw) {
+                    replaced.push(earlier);
+                }
             } else {
                 let value = map.next_value::<Value>()?;
                 members.insert(key, value);
             }
         }
-        Ok(Read::Message(Envelope { members, id }))
+        Ok(Read::Message(Envelope {
+            members,
+            id,
+            replaced,
+        }))
     }
 }
 

@@ -238,6 +238,17 @@ fn the_body_reader_refuses_what_serde_json_values_refuse() {
         format!("{} x", message("1")),
         format!("{}\n", message("1")),
         r#"{"id":1,"id":2,"jsonrpc":"2.0","method":"m"}"#.to_string(),
+        // A repeated id: the one it replaced must be JSON too (fuzz corpus:
+        // repeated-id-lone-surrogate-refused).
+        r#"{"id":"\ud946rp0","id":"ok","jsonrpc":"2.0","method":"m"}"#.to_string(),
+        format!(
+            r#"{{"id":{},"id":1,"jsonrpc":"2.0","method":"m"}}"#,
+            nested(127)
+        ),
+        format!(
+            r#"{{"id":{},"id":1,"jsonrpc":"2.0","method":"m"}}"#,
+            nested(126)
+        ),
         "{\"id\":\"\u{e9}\",\"jsonrpc\":\"2.0\",\"method\":\"m\"}".to_string(),
     ];
     for body in &bodies {
