@@ -1,5 +1,5 @@
 # `make serve` and `make test` install what is missing first (scripts/setup.sh).
-.PHONY: setup build serve test lint clean bench bench-core profile cpu-breakdown deploy-rehearsal api-key smoke
+.PHONY: setup build serve test lint clean bench bench-core profile cpu-breakdown cold-code deploy-rehearsal api-key smoke
 
 WASM := target/wasm32-wasip1/release/mcp-edge.wasm
 
@@ -35,7 +35,8 @@ bench: build
 	@bench/run.sh
 
 # The protocol layer's cost per request, natively (no Viceroy): 2025-11-25 vs 2026-07-28
-# requests through the Streamable HTTP transport, and the revision checks alone.
+# requests through the Streamable HTTP transport, the revision checks alone, the shipped
+# vs the minimal configuration, and the shipped requests with caches warm and emptied.
 bench-core: setup
 	cargo run --quiet --release --example core-cost
 
@@ -50,6 +51,11 @@ profile: setup
 # knobs: CPU_FEATURES, CPU_CONNECTIONS, CPU_SETTINGS, CPU_BODY, CPU_STACKS...).
 cpu-breakdown: setup
 	@bench/cpu/run.sh
+
+# What one cold request runs, counted exactly (valgrind's cache simulator): instructions,
+# code and data lines missed, for ping, tools/call and tools/list (COLD_TOP=N: where).
+cold-code: setup
+	@bench/cold/run.sh
 
 lint:
 	cargo fmt --check

@@ -88,7 +88,7 @@ fn serve(
     let info = catalog::server_info();
     let sessions = LazySessions::new(|| edge::sessions::load(&config));
     let states = Lazy::new(|| sessions.get()?.state_signer());
-    let principal_id = principal.id();
+    let principal_id = Deferred::new(|| principal.id());
     let server = Server {
         catalog: &catalog,
         info: &info,

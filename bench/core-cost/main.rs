@@ -8,7 +8,9 @@
 //! `make bench-core` (N=200000 by default; `CORE_COST_N=...`). Native x86 time is not
 //! wasm time under Compute, but the differences between rows are what a change costs.
 //! `core-cost configuration`: the configuration rows alone, one JSON object per line
-//! (`make bench` puts them beside its Viceroy rows).
+//! (`make bench` puts them beside its Viceroy rows). Last, the same requests with the
+//! caches emptied before each (`core-cost cold` alone): what a request costs where nothing of it is
+//! cached, as on an instance made for it (bench/README.md, "All of Viceroy's CPU").
 
 use http::Request;
 use mcp_edge::auth::challenge::ResourceInfo;
@@ -45,8 +47,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200_000);
-    if std::env::args().nth(1).as_deref() == Some("configuration") {
-        return configuration(n / 4, true);
+    match std::env::args().nth(1).as_deref() {
+        Some("configuration") => return configuration(n / 4, true),
+        Some("cold") => return cold(n / 400),
+        Some("once") => return once(std::env::args().nth(2).as_deref().unwrap_or("call")),
+        _ => {}
     }
     let mut config = Config {
         mode: Mode::Local,
@@ -57,7 +62,7 @@ fn main() {
     let catalog = mcp_edge::catalog::for_caller(&config, &[], &principal);
     let info = mcp_edge::catalog::server_info();
     let states = Lazy::new(|| StateSigner::new(b"0123456789abcdef".to_vec(), 1_000));
-    let principal_id = principal.id();
+    let principal_id = Deferred::new(|| principal.id());
     let server = Server {
         catalog: &catalog,
         info: &info,
@@ -110,6 +115,7 @@ fn main() {
         println!("| {label} | {serve_ns:.0} | {checks_ns:.0} |");
     }
     configuration(n / 4, false);
+    cold(n / 400);
 }
 
 /// The shipped settings against the minimal ones (bench/run.mjs's `mcp-edge` target:
@@ -186,6 +192,66 @@ fn configuration(n: u32, json_lines: bool) {
     }
 }
 
+/// The shipped configuration's requests as above, with the CPU caches warm (the same
+/// request over and over) and cold: before each, `CORE_COST_EVICT_MB` (default 64,
+/// twice this machine's L3) of other memory is written, and only the request is timed.
+/// Under Viceroy every request runs in a fresh instance between Viceroy's own work, so
+/// its code and data are mostly not cached; the cold row is the native cost of that.
+fn cold(n: u32) {
+    let shipped = shipped_settings();
+    let megabytes: usize = std::env::var("CORE_COST_EVICT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    let mut other = vec![0u8; megabytes << 20];
+    let legacy = [("mcp-protocol-version", "2025-11-25")];
+    let cases = [
+        (
+            "ping",
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" }),
+        ),
+        (
+            "tools/call 1 KB (JSON)",
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                "params": { "name": "diagnostics_payload", "arguments": { "bytes": 1024 } } }),
+        ),
+        (
+            "tools/list",
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }),
+        ),
+    ];
+    println!();
+    println!("{n} requests each, the shipped settings, caches warm and emptied before each request ({megabytes} MB written)");
+    println!("| request | warm ns | cold ns | cold / warm |");
+    println!("|---|--:|--:|--:|");
+    for (label, body) in &cases {
+        let req = post(&legacy, body);
+        let mut timed = |evict: bool, round: u8| {
+            let mut total = 0u128;
+            for _ in 0..n {
+                if evict {
+                    // One write per cache line.
+                    for byte in other.iter_mut().step_by(64) {
+                        *byte = byte.wrapping_add(round);
+                    }
+                }
+                let started = Instant::now();
+                black_box(serve_with(black_box(&shipped), &req).len());
+                total += started.elapsed().as_nanos();
+            }
+            total as f64 / f64::from(n.max(1))
+        };
+        let (mut warm, mut cold) = (Vec::new(), Vec::new());
+        for round in 0..3 {
+            warm.push(timed(false, round));
+            cold.push(timed(true, round));
+        }
+        let (warm, cold) = (median(warm), median(cold));
+        println!("| {label} | {warm:.0} | {cold:.0} | {:.1}x |", cold / warm);
+    }
+    black_box(&other);
+}
+
 /// One POST /mcp as the edge serves it once its hostcalls are done: the settings from
 /// the item's text, the catalog built only when the method needs it (main.rs's order).
 fn serve_with(settings: &str, req: &Request<Vec<u8>>) -> Vec<u8> {
@@ -196,7 +262,9 @@ fn serve_with(settings: &str, req: &Request<Vec<u8>>) -> Vec<u8> {
     let catalog = catalog::CallerCatalog::new(&config, &http_sets, &principal);
     let info = catalog::server_info();
     let states = Lazy::new(|| None);
-    let principal_id = principal.id();
+    // The rate limiter's key (`edge::gate`): every request hashes the caller's id.
+    black_box(principal.id());
+    let principal_id = Deferred::new(|| principal.id());
     let server = Server {
         catalog: &catalog,
         info: &info,
@@ -286,4 +354,18 @@ fn per_request(n: u32, mut f: impl FnMut()) -> f64 {
         })
         .collect();
     median(runs)
+}
+
+/// One request of the shipped configuration, the first of the process (for a cache
+/// simulator: `valgrind --tool=callgrind --cache-sim=yes --toggle-collect='*serve_with*'`).
+fn once(kind: &str) {
+    let body = match kind {
+        "ping" => json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" }),
+        "list" => json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }),
+        _ => json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": { "name": "diagnostics_payload", "arguments": { "bytes": 1024 } } }),
+    };
+    let req = post(&[("mcp-protocol-version", "2025-11-25")], &body);
+    let shipped = shipped_settings();
+    println!("{} bytes", serve_with(black_box(&shipped), &req).len());
 }

@@ -27,7 +27,7 @@ use mcp_edge::auth::Principal;
 use mcp_edge::config::{Config, Mode};
 use mcp_edge::http_tools::HttpToolSet;
 use mcp_edge::jsonrpc::{self, Incoming, Limits, Message, RequestId};
-use mcp_edge::lazy::Lazy;
+use mcp_edge::lazy::{Deferred, Lazy};
 use mcp_edge::mcp::model::meta::RequestMeta;
 use mcp_edge::mcp::request_state::StateSigner;
 use mcp_edge::mcp::server::{Server, ServerInfo};
@@ -292,7 +292,7 @@ fuzz_target!(|data: &[u8]| {
         let catalog =
             mcp_edge::catalog::for_caller(&fixture.config, &fixture.http_sets, &fixture.principal);
         let states = Lazy::new(|| StateSigner::new(b"0123456789abcdef".to_vec(), 1_000));
-        let principal_id = fixture.principal.id();
+        let principal_id = Deferred::new(|| fixture.principal.id());
         let server = Server {
             catalog: &catalog,
             info: &fixture.info,

@@ -51,12 +51,13 @@ impl ToolSpec {
     /// The input schema as a JSON value (`Null` only if the raw JSON were not JSON, which
     /// the parser that produced it rules out).
     pub fn input_schema(&self) -> Value {
-        serde_json::from_str(self.raw_input_schema.get()).unwrap_or(Value::Null)
+        // From bytes: the request body's reader (`registry::tool::ToolDef::call`).
+        serde_json::from_slice(self.raw_input_schema.get().as_bytes()).unwrap_or(Value::Null)
     }
 
     pub fn output_schema(&self) -> Option<Value> {
         let raw = self.raw_output_schema.as_ref()?;
-        serde_json::from_str(raw.get()).ok()
+        serde_json::from_slice(raw.get().as_bytes()).ok()
     }
 }
 

@@ -1,7 +1,7 @@
 use super::*;
 use crate::catalog::CATALOGS;
 use crate::mcp::context::RequestContext;
-use crate::registry::tool::Tool;
+use crate::registry::tool::{Arguments, Tool};
 use crate::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -65,7 +65,7 @@ fn call(api: &FakeApi, set_name: &str, tool: &str, args: Value) -> Value {
     let tool = set.tools.iter().find(|t| t.name() == tool).unwrap();
     let mut notes = Vec::new();
     let mut ctx = RequestContext::new(None, &mut notes, api);
-    let outcome = tool.call(args.as_object().unwrap(), &mut ctx);
+    let outcome = tool.call(Arguments::of(&args).unwrap(), &mut ctx);
     outcome.complete().expect("a complete result").to_json()
 }
 
@@ -518,7 +518,7 @@ fn missing_credentials_are_reported_without_a_call() {
     let mut ctx = RequestContext::new(None, &mut notes, &NoSecrets);
     let result = tool
         .call(
-            json!({ "crew_id": "c-1001" }).as_object().unwrap(),
+            Arguments::of(&json!({ "crew_id": "c-1001" })).unwrap(),
             &mut ctx,
         )
         .complete()

@@ -9,8 +9,8 @@ use super::render;
 use super::spec::{RequestSpec, ToolSpec};
 use super::ApiAccess;
 use crate::mcp::context::RequestContext;
-use crate::registry::schema::check_arguments;
-use crate::registry::tool::{CallToolResult, Tool, ToolDescriptor, ToolOutcome};
+use crate::registry::schema::check;
+use crate::registry::tool::{Arguments, CallToolResult, Tool, ToolDescriptor, ToolOutcome};
 use crate::upstream::{Upstream, UpstreamRequest};
 use http::Method;
 use serde_json::value::RawValue;
@@ -56,7 +56,11 @@ impl HttpTool {
         match &self.source {
             Source::Parsed(spec) => Some(spec),
             Source::Compiled { tool, spec } => spec
-                .get_or_init(|| serde_json::from_str(tool.json).ok().map(Box::new))
+                .get_or_init(|| {
+                    serde_json::from_slice(tool.json.as_bytes())
+                        .ok()
+                        .map(Box::new)
+                })
                 .as_deref(),
         }
     }
@@ -106,14 +110,14 @@ impl Tool for HttpTool {
         }
     }
 
-    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome {
+    fn call(&self, arguments: Arguments, ctx: &mut RequestContext) -> ToolOutcome {
         let Some(spec) = self.spec() else {
             return CallToolResult::error("This tool's definition could not be read.").into();
         };
-        if let Err(problems) = check_arguments(&spec.input_schema(), arguments) {
+        if let Err(problems) = check(&spec.input_schema(), arguments.value()) {
             return CallToolResult::error(format!("Invalid arguments: {problems}")).into();
         }
-        let mut args = arguments.clone();
+        let mut args = arguments.map().clone();
         let upstream = ctx.upstream;
         for (name, resolve) in &spec.request.resolve {
             if args.contains_key(name) {

@@ -26,14 +26,14 @@ use super::model::resource::{
     ListResourceTemplatesResult, ListResourcesResult, ReadResourceResult, ResourceNotFound,
     UriParams,
 };
-use super::model::tool::{CallToolParams, CallToolResult};
+use super::model::tool::{CallToolResult, ToolCall};
 use super::model::{content::ResourceContents, EmptyResult, ListParams, SetLevelParams};
 use super::request_state::StateSigner;
 use super::version;
 use crate::jsonrpc::{
     self, invalid_params, Error, ErrorCode, JsonText, Output, Request, RESOURCE_NOT_FOUND,
 };
-use crate::lazy::Lazy;
+use crate::lazy::{Deferred, Lazy};
 use crate::registry::{page::page, Catalog, CatalogSource, Found};
 use crate::upstream::Upstream;
 use serde::de::DeserializeOwned;
@@ -90,8 +90,10 @@ pub struct Server<'a> {
     pub page_size: usize,
     /// The HTTP APIs tools act on.
     pub upstream: &'a dyn Upstream,
-    /// The caller's id (`Principal::id`): request states are bound to it.
-    pub principal: &'a str,
+    /// The caller's id (`Principal::id`): request states are bound to it. Made on first
+    /// use: a SHA-256 whose code alone is an eighth of what a cold tools/call runs
+    /// (bench/README.md), and most requests carry no state.
+    pub principal: &'a Deferred<'a, String>,
     /// Who may reuse a cacheable result (`catalog::cache_scope`).
     pub cache_scope: CacheScope,
     /// Signs and verifies request states; loaded only by requests that need it.
@@ -145,8 +147,9 @@ impl Server<'_> {
                 tool_page::tools_page(&items, next.as_deref())
             }
             Method::ToolsCall if self.has_tools() => {
-                let CallToolParams { name, arguments } = parse(params)?;
-                let tool = match self.catalog.find_tool(&name) {
+                let ToolCall { name, arguments } =
+                    ToolCall::read(params).map_err(invalid_params)?;
+                let tool = match self.catalog.find_tool(name) {
                     Found::Offered(tool) => tool,
                     Found::Disabled(disabled) => {
                         return serialize(&CallToolResult::error(disabled.reason));
@@ -155,7 +158,7 @@ impl Server<'_> {
                 };
                 let answers = self.answers(known, params, era)?;
                 let mut ctx = self.context(params, era, answers, notifier);
-                let outcome = tool.call(&arguments, &mut ctx);
+                let outcome = tool.call(arguments, &mut ctx);
                 self.answer(outcome, known, params, era, input::tool_cannot_ask)
             }
             Method::ResourcesList if self.has_resources() => {

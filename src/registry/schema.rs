@@ -1,12 +1,8 @@
 //! JSON Schema checks shared by every kind of tool: arguments against a tool's
-//! `inputSchema` (Rust and declarative tools alike), answers against an `outputSchema`.
+//! `inputSchema` (Rust and declarative tools alike; `registry::tool::Arguments` is the
+//! object as the request holds it), answers against an `outputSchema`.
 
-use serde_json::{Map, Value};
-
-/// Every way the arguments break the schema, each naming the argument.
-pub fn check_arguments(schema: &Value, arguments: &Map<String, Value>) -> Result<(), String> {
-    check(schema, &Value::Object(arguments.clone()))
-}
+use serde_json::Value;
 
 /// Every way `instance` breaks `schema`, each naming where (a JSON pointer without its
 /// leading `/`), joined by `; `. A schema with keywords `subset` does not check is an

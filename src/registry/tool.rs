@@ -7,7 +7,7 @@
 
 use crate::mcp::context::RequestContext;
 pub use crate::mcp::input::{InputRequest, InputRequired, Outcome};
-pub use crate::mcp::model::tool::{CallToolResult, ToolAnnotations, ToolDescriptor};
+pub use crate::mcp::model::tool::{Arguments, CallToolResult, ToolAnnotations, ToolDescriptor};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -38,7 +38,7 @@ pub trait Tool: Sync {
         }
     }
     /// Runs the tool: its result, or what it needs to ask the client first (`mcp::input`).
-    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome;
+    fn call(&self, arguments: Arguments, ctx: &mut RequestContext) -> ToolOutcome;
 }
 
 /// What a tool call comes to.
@@ -107,19 +107,21 @@ impl Tool for ToolDef {
 
     /// Arguments are held to the input schema first, with the same refusal as the
     /// declarative tools give; `run` only sees arguments that conform.
-    fn call(&self, arguments: &Map<String, Value>, ctx: &mut RequestContext) -> ToolOutcome {
-        let schema = serde_json::from_str(self.input_schema).unwrap_or(Value::Null);
-        if let Err(problems) = super::schema::check_arguments(&schema, arguments) {
+    fn call(&self, arguments: Arguments, ctx: &mut RequestContext) -> ToolOutcome {
+        // From bytes, like the request body: the same reader's code, already run by this
+        // request (a request pays for each line of code it runs: bench/README.md).
+        let schema = serde_json::from_slice(self.input_schema.as_bytes()).unwrap_or(Value::Null);
+        if let Err(problems) = super::schema::check(&schema, arguments.value()) {
             return CallToolResult::error(format!("Invalid arguments: {problems}")).into();
         }
-        (self.run)(arguments, ctx)
+        (self.run)(arguments.map(), ctx)
     }
 }
 
 /// A schema's JSON text as it goes out, unparsed. Schemas are compile-time constants that
 /// unit tests parse; an unparsable one would go out as `null` rather than panic.
 fn raw_schema(text: &str) -> &RawValue {
-    serde_json::from_str(text).unwrap_or(RawValue::NULL)
+    serde_json::from_slice(text.as_bytes()).unwrap_or(RawValue::NULL)
 }
 
 /// Deserializes a tool's arguments into its typed form; the error names what is wrong so

@@ -61,19 +61,23 @@ pub fn check_json_body(req: &Request<Vec<u8>>, config: &Config) -> Result<(), Re
     Ok(())
 }
 
-/// Whether an Accept header admits `wanted`, honouring wildcards and `q=0`.
+/// Whether an Accept header admits `wanted` (a lowercase media type), honouring
+/// wildcards and `q=0`. Compared in place: nothing allocated or formatted per range.
 pub fn accepts(accept: &str, wanted: &str) -> bool {
     let (kind, _) = wanted.split_once('/').unwrap_or((wanted, ""));
     accept.split(',').any(|range| {
         let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let media = parts.next().unwrap_or("").trim();
         let refused = parts.any(|p| {
             let p = p.trim();
             p.strip_prefix("q=")
                 .and_then(|q| q.trim().parse::<f32>().ok())
                 == Some(0.0)
         });
-        !refused && (media == wanted || media == "*/*" || media == format!("{kind}/*"))
+        let any_of_kind = media
+            .strip_suffix("/*")
+            .is_some_and(|k| k.eq_ignore_ascii_case(kind));
+        !refused && (media.eq_ignore_ascii_case(wanted) || media == "*/*" || any_of_kind)
     })
 }
 
@@ -113,4 +117,66 @@ pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Vec<u8>> {
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `accepts` decided when it lowercased and formatted each range: the same.
+    #[test]
+    fn accept_ranges_are_matched_in_place_as_before() {
+        fn formatted(accept: &str, wanted: &str) -> bool {
+            let (kind, _) = wanted.split_once('/').unwrap_or((wanted, ""));
+            accept.split(',').any(|range| {
+                let mut parts = range.split(';');
+                let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+                let refused = parts.any(|p| {
+                    let p = p.trim();
+                    p.strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        == Some(0.0)
+                });
+                !refused && (media == wanted || media == "*/*" || media == format!("{kind}/*"))
+            })
+        }
+        let ranges = [
+            "application/json",
+            "Application/JSON",
+            "text/event-stream",
+            "TEXT/*",
+            "text/*",
+            "application/*",
+            "*/*",
+            "*/json",
+            "application/json;q=0",
+            "text/*; q=0.0",
+            "*/*;q=0.5",
+            "application/json ; q=1",
+            "application/jsonx",
+            "text/event",
+            "",
+            " ",
+            "application",
+            "appl/*",
+            "text/*;q=0;level=1",
+            "applicatioN/*;Q=0",
+            "text/event-stream;charset=utf-8",
+            "application/jsön",
+        ];
+        for wanted in [JSON, EVENT_STREAM] {
+            for a in ranges {
+                for b in ranges {
+                    let accept = format!("{a},{b}");
+                    assert_eq!(
+                        accepts(&accept, wanted),
+                        formatted(&accept, wanted),
+                        "{accept}"
+                    );
+                }
+            }
+        }
+        assert!(accepts("application/json, text/event-stream", EVENT_STREAM));
+        assert!(!accepts("text/*;q=0, application/json", EVENT_STREAM));
+    }
 }

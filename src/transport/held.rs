@@ -248,7 +248,8 @@ pub fn resume(
     let Some(RequestId::Str(id)) = &response.id else {
         return Err(unknown());
     };
-    let continuation = Continuation::open(signer, server.principal, id).ok_or_else(unknown)?;
+    let continuation =
+        Continuation::open(signer, server.principal.get(), id).ok_or_else(unknown)?;
     let (request, era, mut next) = continuation.resume(response.outcome.clone());
     let trace = Trace {
         method: Some(request.method.clone()),

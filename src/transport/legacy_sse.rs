@@ -213,7 +213,7 @@ fn post_message(
             };
             match (asked, call_params, endpoint.server.states.get()) {
                 (Some(asked), Some(params), Some(signer)) => {
-                    let (id, principal) = (output.id(), endpoint.server.principal);
+                    let (id, principal) = (output.id(), endpoint.server.principal.get());
                     let flags = flags.to_owned();
                     let continuation =
                         Continuation::start(channel, id, params, flags, false, principal);

@@ -149,7 +149,7 @@ fn post<'c>(
         (&era, &session, &call_params, &incoming)
     {
         if let Some(signer) = endpoint.server.states.get() {
-            let point = ResumePoint::new(&call.id, params.clone(), endpoint.server.principal);
+            let point = ResumePoint::new(&call.id, params.clone(), endpoint.server.principal.get());
             reply.resume = Some((point, signer));
         }
     }
@@ -237,7 +237,7 @@ fn ask(
     }
     let channel = format!("mcp-call-{}", crate::hex::encode(&sessions.nonce));
     let flags = held.reach.capabilities.as_ref().map(|c| c.flags());
-    let principal = endpoint.server.principal;
+    let principal = endpoint.server.principal.get();
     let continuation = Continuation::start(
         channel.clone(),
         id,
@@ -314,7 +314,7 @@ fn resume_stream(
     let event_id = header_str(req, LAST_EVENT_ID).ok_or_else(unknown)?.trim();
     let signer = endpoint.server.states.get().ok_or_else(unknown)?;
     if StreamPoint::is_one(event_id) {
-        let point = StreamPoint::open(signer, endpoint.server.principal, event_id);
+        let point = StreamPoint::open(signer, endpoint.server.principal.get(), event_id);
         let point = point.ok_or_else(unknown)?;
         if !via_fanout(req, fanout)? {
             return Ok(Served::HandOff(Trace::default()));
@@ -324,7 +324,7 @@ fn resume_stream(
         return Ok(Served::Answered(Trace::default()));
     }
     let request =
-        ResumePoint::open(signer, endpoint.server.principal, event_id).ok_or_else(unknown)?;
+        ResumePoint::open(signer, endpoint.server.principal.get(), event_id).ok_or_else(unknown)?;
     let trace = Trace {
         method: Some(request.method.clone()),
         tool: None,

@@ -289,7 +289,7 @@ fn a_step_up_challenge_names_the_tokens_scopes_and_the_one_needed() {
         info: &info,
         page_size: 50,
         upstream: &crate::upstream::NoUpstream,
-        principal: "p",
+        principal: &crate::lazy::Deferred::new(|| "p".to_string()),
         cache_scope: crate::mcp::model::discover::CacheScope::Private,
         states: &states,
     };

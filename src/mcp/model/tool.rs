@@ -4,6 +4,7 @@ use super::content::{self, Content};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::sync::LazyLock;
 
 /// Behaviour hints shown to clients (MCP `ToolAnnotations`); the declarative catalogs
 /// read them from JSON (`readOnlyHint` required there, so every write is explicit).
@@ -49,12 +50,78 @@ pub struct ToolDescriptor<'a> {
     pub annotations: ToolAnnotations,
 }
 
+/// tools/call params as serde reads them: what `ToolCall::read` must accept and refuse.
 #[derive(Debug, Deserialize)]
 pub struct CallToolParams {
     pub name: String,
     #[serde(default)]
     pub arguments: Map<String, Value>,
 }
+
+/// tools/call params read where they are in the request: the tool's name and its
+/// arguments borrowed, not copied (a call's arguments are then checked and read in
+/// place). Accepts exactly what `CallToolParams` accepts; what it refuses gets serde's
+/// own message, from `CallToolParams`.
+#[derive(Debug, Clone, Copy)]
+pub struct ToolCall<'a> {
+    pub name: &'a str,
+    /// An empty object when the params have no `arguments`.
+    pub arguments: Arguments<'a>,
+}
+
+/// A call's arguments: a JSON object, borrowed from the request it came in, so the
+/// schema check and the tool read it where it is (never copied for either).
+#[derive(Debug, Clone, Copy)]
+pub struct Arguments<'a> {
+    value: &'a Value,
+    map: &'a Map<String, Value>,
+}
+
+impl<'a> Arguments<'a> {
+    /// `value` when it is an object.
+    pub fn of(value: &'a Value) -> Option<Arguments<'a>> {
+        match value {
+            Value::Object(map) => Some(Arguments { value, map }),
+            _ => None,
+        }
+    }
+
+    /// The object, as the value the schema check reads.
+    pub fn value(self) -> &'a Value {
+        self.value
+    }
+
+    /// Its members, as tools read them.
+    pub fn map(self) -> &'a Map<String, Value> {
+        self.map
+    }
+}
+
+impl<'a> ToolCall<'a> {
+    pub fn read(params: Option<&'a Map<String, Value>>) -> Result<Self, serde_json::Error> {
+        let name = params.and_then(|p| p.get("name"));
+        let arguments = params.and_then(|p| p.get("arguments"));
+        let arguments = Arguments::of(arguments.unwrap_or(&NO_ARGUMENTS));
+        match (name, arguments) {
+            (Some(Value::String(name)), Some(arguments)) => Ok(ToolCall { name, arguments }),
+            _ => Err(Self::refusal(params)),
+        }
+    }
+
+    /// serde's message for params `read` refuses.
+    #[cold]
+    fn refusal(params: Option<&Map<String, Value>>) -> serde_json::Error {
+        let empty = Map::new();
+        match CallToolParams::deserialize(params.unwrap_or(&empty)) {
+            Err(e) => e,
+            // Unreachable: `read` refuses only what serde refuses (a unit test holds it).
+            Ok(_) => serde::de::Error::custom("invalid tools/call params"),
+        }
+    }
+}
+
+/// The arguments of a call that sends none.
+static NO_ARGUMENTS: LazyLock<Value> = LazyLock::new(|| Value::Object(Map::new()));
 
 /// The outcome of a tool call: content blocks, optional structured content, and whether
 /// the tool itself failed (a tool failure is a result, not a JSON-RPC error).
@@ -155,5 +222,49 @@ mod tests {
             serde_json::to_string(&d).unwrap(),
             r#"{"name":"t","description":"d","inputSchema":{"type":"object"},"annotations":{"readOnlyHint":true}}"#
         );
+    }
+
+    /// The borrowed read accepts what serde accepts, with the same name and arguments,
+    /// and refuses the rest with serde's message.
+    #[test]
+    fn a_tool_call_is_read_in_place_as_serde_reads_it() {
+        let cases = [
+            json!({}),
+            json!({ "name": "t" }),
+            json!({ "name": "t", "arguments": {} }),
+            json!({ "name": "t", "arguments": { "a": [1, { "b": null }] } }),
+            json!({ "name": "t", "arguments": { "a": 1 }, "_meta": { "progressToken": 1 } }),
+            json!({ "name": "", "extra": true }),
+            json!({ "name": 1 }),
+            json!({ "name": null }),
+            json!({ "name": ["t"] }),
+            json!({ "name": "t", "arguments": null }),
+            json!({ "name": "t", "arguments": [] }),
+            json!({ "name": "t", "arguments": "a=1" }),
+            json!({ "name": "t", "arguments": 0 }),
+            json!({ "arguments": {} }),
+            json!({ "name": { "t": 1 }, "arguments": [] }),
+        ];
+        let params: Vec<Option<Map<String, Value>>> = cases
+            .iter()
+            .map(|c| c.as_object().cloned())
+            .chain([None])
+            .collect();
+        for params in &params {
+            let read = ToolCall::read(params.as_ref());
+            let serde = CallToolParams::deserialize(params.clone().unwrap_or_default());
+            match (read, serde) {
+                (Ok(read), Ok(serde)) => {
+                    assert_eq!(read.name, serde.name, "{params:?}");
+                    assert_eq!(read.arguments.map(), &serde.arguments, "{params:?}");
+                    assert_eq!(read.arguments.value(), &Value::Object(serde.arguments));
+                }
+                (Err(read), Err(serde)) => {
+                    assert_eq!(read.to_string(), serde.to_string(), "{params:?}")
+                }
+                (read, serde) => panic!("{params:?}: read {read:?}, serde {serde:?}"),
+            }
+        }
+        assert!(Arguments::of(&json!([])).is_none());
     }
 }

@@ -155,7 +155,7 @@ impl Server<'_> {
         params: Option<&'b Map<String, Value>>,
     ) -> Binding<'b> {
         Binding {
-            principal: self.principal,
+            principal: self.principal.get(),
             method: method.name(),
             params,
         }

@@ -4,6 +4,7 @@ use super::*;
 use crate::catalog;
 use crate::config::Config;
 use crate::mcp::version::{LATEST, SUPPORTED};
+use crate::registry::tool::Arguments;
 use serde_json::{json, Value};
 
 const INVALID_PARAMS: i64 = -32602;
@@ -36,12 +37,13 @@ pub(super) fn run_in(
     let catalog = catalog::for_caller(&config, &[], &crate::auth::Principal::local());
     let info = catalog::server_info();
     let states = Lazy::new(|| StateSigner::new(b"0123456789abcdef".to_vec(), 1_000));
+    let principal = crate::lazy::Deferred::new(|| principal.to_string());
     let server = Server {
         catalog: &catalog,
         info: &info,
         page_size,
         upstream: &crate::upstream::NoUpstream,
-        principal,
+        principal: &principal,
         cache_scope: CacheScope::Private,
         states: &states,
     };
@@ -495,9 +497,7 @@ fn synthetic_bench_tools_page_through_tools_list() {
 /// The message a catalog (HTTP) tool gives for arguments that break its inputSchema.
 fn catalog_style_refusal(schema: &str, arguments: &Value) -> String {
     let schema: Value = serde_json::from_str(schema).unwrap();
-    let problems =
-        crate::registry::schema::check_arguments(&schema, arguments.as_object().unwrap())
-            .unwrap_err();
+    let problems = crate::registry::schema::check(&schema, arguments).unwrap_err();
     format!("Invalid arguments: {problems}")
 }
 
@@ -555,7 +555,7 @@ fn every_structured_result_of_a_rust_tool_conforms_and_carries_its_json_as_text(
             &crate::upstream::NoUpstream,
         );
         let result = tool
-            .call(arguments.as_object().unwrap(), &mut ctx)
+            .call(Arguments::of(&arguments).unwrap(), &mut ctx)
             .complete()
             .unwrap()
             .to_json();

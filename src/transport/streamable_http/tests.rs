@@ -103,7 +103,7 @@ pub(super) fn serve_full(
     let states = crate::lazy::Lazy::new(|| {
         crate::mcp::request_state::StateSigner::new(b"state key, long enough".to_vec(), 1_000)
     });
-    let principal_id = principal.id();
+    let principal_id = crate::lazy::Deferred::new(|| principal.id());
     let server = Server {
         catalog: &catalog,
         info: &info,
