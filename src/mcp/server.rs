@@ -90,9 +90,8 @@ pub struct Server<'a> {
     pub page_size: usize,
     /// The HTTP APIs tools act on.
     pub upstream: &'a dyn Upstream,
-    /// The caller's id (`Principal::id`): request states are bound to it. Made on first
-    /// use: a SHA-256 whose code alone is an eighth of what a cold tools/call runs
-    /// (bench/README.md), and most requests carry no state.
+    /// The caller's id (`Principal::id`, a SHA-256): request states are bound to it.
+    /// Made on first use: most requests carry no state.
     pub principal: &'a Deferred<'a, String>,
     /// Who may reuse a cacheable result (`catalog::cache_scope`).
     pub cache_scope: CacheScope,
