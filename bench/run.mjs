@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, spawnGroup, waitForPorts } from '../local/proc.mjs';
 import { startStack } from '../tests/lib/stack.mjs';
 import { runPinned } from './lib/child.mjs';
+import { dataImage } from './lib/wasm-data.mjs';
 import { roundTrips, sequentialPosts, soak } from './lib/legacy-sse.mjs';
 import { summarize } from './lib/stats.mjs';
 import { runWrk } from './lib/wrk.mjs';
@@ -878,7 +879,13 @@ function versions() {
 
 function sizes() {
   const size = (file) => (existsSync(file) ? statSync(file).size : null);
-  return { mcp_edge_wasm: size(EDGE_WASM), floor_wasm: size(FLOOR_WASM), floor_sized_wasm: size(FLOOR_SIZED_WASM), rmcp_binary: size(RMCP_BIN) };
+  return {
+    mcp_edge_wasm: size(EDGE_WASM),
+    mcp_edge_data: existsSync(EDGE_WASM) ? dataImage(EDGE_WASM) : null,
+    floor_wasm: size(FLOOR_WASM),
+    floor_sized_wasm: size(FLOOR_SIZED_WASM),
+    rmcp_binary: size(RMCP_BIN),
+  };
 }
 
 function fmt(value, digits = 2) {
@@ -910,7 +917,9 @@ function render(r) {
   lines.push(`Load average (1/5/15 min) before the run: ${r.loadavg_before.join(' / ')}; after: ${r.loadavg_after.join(' / ')} (the run itself adds about 2).`);
   if (r.loadavg_before[0] > 1) lines.push('', `**The machine was busy before the run (load ${r.loadavg_before[0]}): other work competed for the cores, numbers are noisy.**`);
   if (r.settings.quick) lines.push('', '**BENCH_QUICK=1: short runs, numbers are indicative only.**');
-  lines.push('', `Release wasm: mcp-edge ${kb(r.sizes.mcp_edge_wasm)}; floor ${kb(r.sizes.floor_wasm)}. rmcp server binary: ${kb(r.sizes.rmcp_binary)}.`);
+  const data = r.sizes.mcp_edge_data;
+  const image = data ? ` (its data image ${kb(data.bytes)} from 0x${data.start.toString(16)}: ${data.windows} windows of 64 KB, a page fault each that a request reads)` : '';
+  lines.push('', `Release wasm: mcp-edge ${kb(r.sizes.mcp_edge_wasm)}${image}; floor ${kb(r.sizes.floor_wasm)}. rmcp server binary: ${kb(r.sizes.rmcp_binary)}.`);
 
   // a against b: the paired ratio (`pairedRatio`), which goals are judged on, and the
   // ratio of the medians beside it.

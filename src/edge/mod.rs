@@ -9,6 +9,7 @@ pub mod config;
 pub mod fanout;
 pub mod gate;
 pub mod log;
+mod memory_layout;
 pub mod rate_limit;
 pub mod request;
 pub mod secrets;
