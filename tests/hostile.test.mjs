@@ -245,6 +245,30 @@ test('wrong HTTP methods, content types, accept headers and versions', async () 
   }
 });
 
+// The edge reads each header's values into a 512-byte buffer first, then again at the
+// length the host asks for (edge::request::read_header): values past the first read,
+// several values split over reads, and one past the 16 KB limit (dropped, so unheard).
+test('long, repeated and oversized header values', async () => {
+  const ok = async (name, headers, url = '/mcp') => {
+    const res = await send({ path: url, body: rpc('ping'), headers });
+    seen.push({ name, status: res.status, body: res.body });
+    assert.equal(res.status, 200, `${name}: ${res.body.slice(0, 300)}`);
+    assert.deepEqual(res.json?.result, {}, name);
+  };
+  const pad = (tag, n) => `${tag}/${'a'.repeat(n)}`;
+  await ok('Accept of 3 KB', { accept: `${pad('x', 3000)}, application/json, text/event-stream` });
+  await ok('Accept in two values', { accept: ['application/json', 'text/event-stream'] });
+  await ok('Accept in two values of 400 bytes each', {
+    accept: [`${pad('x', 400)}, application/json`, `${pad('y', 400)}, text/event-stream`],
+  });
+  await ok('Accept in 40 values', { accept: [...Array.from({ length: 38 }, (_, i) => pad(`v${i}`, 30)), 'application/json', 'text/event-stream'] });
+  await ok('URL of 2 KB', {}, `/mcp?${'q'.repeat(2000)}=1`);
+  // Past the limit the value is dropped: a 17 KB Accept is no Accept (406), a 17 KB
+  // credential is no credential (401).
+  await expect('Accept of 17 KB', { body: rpc('ping'), headers: { accept: `${pad('x', 17000)}, application/json, text/event-stream` } }, 406, -32600);
+  await expect('Authorization of 17 KB', { body: rpc('ping'), headers: { authorization: `Bearer ${'a'.repeat(17000)}` } }, 401);
+});
+
 test('CR/LF and control characters in headers and ids', async () => {
   for (const [i, header] of ['X-A: a\rb', 'X-A: a\nX-B: b', 'Authorization: Bearer a\r\n b', 'Mcp-Session-Id: a\u0000b'].entries()) {
     const bytes = `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${header}\r\nContent-Length: 2\r\n\r\n{}`;

@@ -46,35 +46,99 @@ const RESERVE_MAX: u64 = 64 * 1024;
 /// `RequestHandle::get_url` parses it into a `url::Url` (IDNA mapping, normalization)
 /// that nothing here uses, 6-8% of a ping's guest time in `make profile`.
 fn url_text(handle: &RequestHandle) -> Option<String> {
-    let mut buffer = Vec::<u8>::with_capacity(MAX_URL);
-    let mut written = 0;
-    // SAFETY: the host writes at most `capacity` bytes at the buffer's start and says
-    // how many in `written`; it never keeps the pointer past the call.
-    let status = unsafe {
-        fastly_sys::fastly_http_req::uri_get(
-            handle.as_u32(),
-            buffer.as_mut_ptr(),
-            buffer.capacity(),
-            &mut written,
-        )
-    };
-    if !status.is_ok() || written > buffer.capacity() {
-        return None;
-    }
-    // SAFETY: the first `written` bytes were initialized by the host (checked above to
-    // be within the capacity).
-    unsafe { buffer.set_len(written) };
-    // The path keeps the URL's allocation for the whole request: not 8 KB of it.
-    buffer.shrink_to_fit();
+    let mut buffer = Vec::new();
+    read_sized(&mut buffer, MAX_URL, |buf, len, written| {
+        // SAFETY: the host writes at most `len` bytes at `buf` and says how many (or,
+        // with BUFLEN, how many it needs) in `written`; it keeps no pointer.
+        unsafe { fastly_sys::fastly_http_req::uri_get(handle.as_u32(), buf, len, written) }.code
+    })?;
     String::from_utf8(buffer).ok()
 }
 
-/// A header value in an allocation of its own size. The SDK reads each header into a
-/// buffer of the largest size allowed and hands out a view of it, so every value kept
-/// held 16 KB: the heap of a tools/call spread over fresh pages, each a page fault and
-/// a teardown in the host (`make bench`'s page-fault figures, bench/README.md).
-fn kept(value: &http::HeaderValue) -> http::HeaderValue {
-    http::HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone())
+/// Every value of header `name` appended to `headers`, read through the ABI into
+/// `scratch` (one buffer for all the headers, grown to the longest value). The SDK's
+/// reader takes a buffer of the largest size allowed for every header (16 KB each: fresh
+/// heap pages and a `memory.grow` on every request) and hands out views of it whose
+/// release reads `bytes`' vtables, in windows of the data image a request otherwise
+/// need not read (bench/README.md, "What a cold request runs").
+fn read_header(
+    handle: &RequestHandle,
+    name: &HeaderName,
+    scratch: &mut Vec<u8>,
+    headers: &mut http::HeaderMap,
+) {
+    let key = name.as_str().as_bytes();
+    let mut cursor = 0u32;
+    loop {
+        let mut ending = -1i64;
+        // Values with their terminating NULs; one longer than the limit ends the
+        // header's values, which the layer reading them treats as absent or invalid.
+        let read = read_sized(scratch, MAX_HEADER_VALUE + 1, |buf, len, written| {
+            // SAFETY: as in `url_text`; `key` and `ending` outlive the call.
+            unsafe {
+                fastly_sys::fastly_http_req::header_values_get(
+                    handle.as_u32(),
+                    key.as_ptr(),
+                    key.len(),
+                    buf,
+                    len,
+                    cursor,
+                    &mut ending,
+                    written,
+                )
+            }
+            .code
+        });
+        // Each value ends with a NUL (an empty value is just the NUL).
+        let Some(values) = read.and_then(|()| scratch.strip_suffix(&[0])) else {
+            return;
+        };
+        for value in values.split(|&b| b == 0) {
+            if let Ok(value) = http::HeaderValue::from_bytes(value) {
+                headers.append(name, value);
+            }
+        }
+        // The host gives the next value's index, or -1 after the last.
+        match u32::try_from(ending) {
+            Ok(next) if next > cursor => cursor = next,
+            _ => return,
+        }
+    }
+}
+
+/// Room first offered for the URL or a header's values: more than a typical MCP
+/// request sends; a longer one is read again at the length the host asks for.
+const FIRST_READ: usize = 512;
+
+/// `FastlyStatus::OK` and `FastlyStatus::BUFLEN` (fastly-shared): the buffer was too
+/// small, and `written` holds the length needed.
+const OK: i32 = 0;
+const BUFLEN: i32 = 4;
+
+/// Fills `buffer` through `call` (the buffer, its room, where the host says how much it
+/// wrote; the status code back): `FIRST_READ` bytes of room, then once more with the
+/// room the host asks for if that is at most `max`. `None` when the host refused or
+/// wanted more than `max`.
+fn read_sized(
+    buffer: &mut Vec<u8>,
+    max: usize,
+    mut call: impl FnMut(*mut u8, usize, *mut usize) -> i32,
+) -> Option<()> {
+    buffer.clear();
+    buffer.reserve(FIRST_READ);
+    let mut written = 0usize;
+    let mut status = call(buffer.as_mut_ptr(), buffer.capacity(), &mut written);
+    if status == BUFLEN && written > buffer.capacity() && written <= max {
+        buffer.reserve(written);
+        status = call(buffer.as_mut_ptr(), buffer.capacity(), &mut written);
+    }
+    if status != OK || written > buffer.capacity() {
+        return None;
+    }
+    // SAFETY: the host initialized the first `written` bytes (within the capacity,
+    // checked above).
+    unsafe { buffer.set_len(written) };
+    Some(())
 }
 
 pub struct ClientRequest {
@@ -102,10 +166,9 @@ impl ClientRequest {
             None => http::Uri::from_static("/-"),
         };
         let headers = head.headers_mut();
+        let mut scratch = Vec::new();
         for name in &READ_HEADERS {
-            for value in handle.get_header_values(name, MAX_HEADER_VALUE).flatten() {
-                headers.append(name, kept(&value));
-            }
+            read_header(&handle, name, &mut scratch, headers);
         }
         // A request without Host (HTTP/2 carries :authority) is checked against the URL's.
         if !headers.contains_key(http::header::HOST) {

@@ -35,19 +35,16 @@ pub fn main() {
     let (request, mut body) = client_request_and_body();
     let started = Instant::now();
     std::hint::black_box(request.get_method(32).ok());
-    // The URL as text, parsed as an http::Uri (mcp-edge's edge::request::url_text).
-    let mut url = Vec::<u8>::with_capacity(8192);
+    // The URL as text, parsed as an http::Uri (mcp-edge's edge::request::url_text): 512
+    // bytes of room first, then what the host asks for.
+    let mut url = Vec::<u8>::with_capacity(512);
     let mut written = 0;
-    // SAFETY: the host writes at most the capacity and says how much.
-    let status = unsafe {
-        fastly_sys::fastly_http_req::uri_get(
-            request.as_u32(),
-            url.as_mut_ptr(),
-            url.capacity(),
-            &mut written,
-        )
-    };
-    if status.is_ok() && written <= url.capacity() {
+    let mut status = uri_get(&request, &mut url, &mut written);
+    if status == 4 && written <= 8192 {
+        url.reserve(written);
+        status = uri_get(&request, &mut url, &mut written);
+    }
+    if status == 0 && written <= url.capacity() {
         // SAFETY: the host initialized `written` bytes.
         unsafe { url.set_len(written) };
         let uri = String::from_utf8(url)
@@ -55,15 +52,52 @@ pub fn main() {
             .and_then(|t| t.parse::<http::Uri>().ok());
         std::hint::black_box(uri.and_then(|u| u.path_and_query().cloned()));
     }
+    // Each header's values through the ABI into one small buffer, read again at the
+    // size the host asks for when it is too small (mcp-edge's edge::request::read_header).
     let mut declared = None;
+    let mut scratch = Vec::<u8>::with_capacity(512);
     for name in HEADERS {
-        let name = HeaderName::from_static(name);
-        for value in request.get_header_values(&name, 16384).flatten() {
-            if name == "content-length" {
-                declared = value.to_str().ok().and_then(|v| v.parse::<usize>().ok());
+        let mut ending = -1i64;
+        let mut written = 0usize;
+        let mut call = |buffer: &mut Vec<u8>, written: &mut usize| {
+            // SAFETY: the host writes at most the capacity and says how much.
+            unsafe {
+                fastly_sys::fastly_http_req::header_values_get(
+                    request.as_u32(),
+                    name.as_ptr(),
+                    name.len(),
+                    buffer.as_mut_ptr(),
+                    buffer.capacity(),
+                    0,
+                    &mut ending,
+                    written,
+                )
             }
-            std::hint::black_box(value);
+            .code
+        };
+        let mut status = call(&mut scratch, &mut written);
+        if status == 4 && written <= 16385 {
+            scratch.reserve(written);
+            status = call(&mut scratch, &mut written);
         }
+        if status != 0 || written > scratch.capacity() {
+            continue;
+        }
+        // SAFETY: the host initialized `written` bytes.
+        unsafe { scratch.set_len(written) };
+        if let Some(values) = scratch.strip_suffix(&[0]) {
+            for value in values.split(|&b| b == 0) {
+                let value = HeaderValue::from_bytes(value).ok();
+                if name == "content-length" {
+                    declared = value
+                        .as_ref()
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.parse::<usize>().ok());
+                }
+                std::hint::black_box(value);
+            }
+        }
+        scratch.clear();
     }
     // One WASI random_get, like mcp-edge's log id (std's hash seed draws it).
     std::hint::black_box(std::collections::hash_map::RandomState::new());
@@ -104,4 +138,23 @@ pub fn main() {
     if let Ok(mut endpoint) = fastly::log::Endpoint::try_from_name("mcp_log") {
         let _ = endpoint.write_all(line.as_bytes());
     }
+}
+
+/// The URL into `buffer`'s capacity: the status code; `written` is what the host wrote,
+/// or with BUFLEN (4) what it needs.
+fn uri_get(
+    request: &fastly::handle::RequestHandle,
+    buffer: &mut Vec<u8>,
+    written: &mut usize,
+) -> i32 {
+    // SAFETY: the host writes at most the capacity and says how much.
+    unsafe {
+        fastly_sys::fastly_http_req::uri_get(
+            request.as_u32(),
+            buffer.as_mut_ptr(),
+            buffer.capacity(),
+            written,
+        )
+    }
+    .code
 }
