@@ -11,6 +11,7 @@ use fastly::handle::{client_request_and_body, BodyHandle, RequestHandle};
 use http::header::HeaderName;
 use mcp_edge::headers;
 use mcp_edge::transport::envelope;
+use std::borrow::Cow;
 use std::io::Read;
 
 /// Every header any layer reads (auth, origin check, content negotiation, MCP version,
@@ -53,6 +54,20 @@ fn url_text(handle: &RequestHandle) -> Option<String> {
         unsafe { fastly_sys::fastly_http_req::uri_get(handle.as_u32(), buf, len, written) }.code
     })?;
     String::from_utf8(buffer).ok()
+}
+
+/// The request target of an absolute URL: its path and query (`/` before a bare query);
+/// empty when it has none, which does not parse. Taken from the text rather than parsing
+/// the whole URL as an `http::Uri`, which splits it into shared parts whose release reads
+/// `bytes`' vtables (the host is parsed only for a request without Host).
+pub(super) fn target(url: &str) -> Cow<'_, str> {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let rest = url.get(after_scheme..).unwrap_or("");
+    match rest.find(['/', '?']).map(|i| rest.split_at(i).1) {
+        Some(query) if query.starts_with('?') => Cow::Owned(format!("/{query}")),
+        Some(path) => Cow::Borrowed(path),
+        None => Cow::Borrowed(""),
+    }
 }
 
 /// Every value of header `name` appended to `headers`, read through the ABI into
@@ -156,15 +171,15 @@ impl ClientRequest {
             .get_method(32)
             // Longer than any method a route accepts: it gets 405 or 404 like others.
             .unwrap_or_else(|_| http::Method::from_bytes(b"UNKNOWN").unwrap_or_default());
-        // An absolute URL (`http://host/path?query`); one too long or that does not parse
-        // as a URI is read as path "/-" (the router's 404).
-        let url = url_text(&handle).and_then(|text| text.parse::<http::Uri>().ok());
+        // An absolute URL (`http://host/path?query`); one too long or whose target does
+        // not parse is read as path "/-" (the router's 404).
+        let url = url_text(&handle);
         let mut head = http::Request::new(Vec::new());
         *head.method_mut() = method;
-        *head.uri_mut() = match url.as_ref().and_then(|u| u.path_and_query()) {
-            Some(target) => http::Uri::from(target.clone()),
-            None => http::Uri::from_static("/-"),
-        };
+        *head.uri_mut() = url
+            .as_deref()
+            .and_then(|url| http::Uri::try_from(target(url).as_ref()).ok())
+            .unwrap_or_else(|| http::Uri::from_static("/-"));
         let headers = head.headers_mut();
         let mut scratch = Vec::new();
         for name in &READ_HEADERS {
@@ -172,6 +187,7 @@ impl ClientRequest {
         }
         // A request without Host (HTTP/2 carries :authority) is checked against the URL's.
         if !headers.contains_key(http::header::HOST) {
+            let url = url.and_then(|text| text.parse::<http::Uri>().ok());
             let host = url.as_ref().and_then(|u| u.host());
             if let Some(value) = host.and_then(|h| http::HeaderValue::from_str(h).ok()) {
                 headers.insert(http::header::HOST, value);

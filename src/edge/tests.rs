@@ -75,3 +75,24 @@ fn the_limiter_lets_requests_through_when_off_or_under_the_limit() {
     assert!(!super::rate_limit::over_limit("k", 0, 1, &mut log));
     assert!(!super::rate_limit::over_limit("k", 20, 1, &mut log));
 }
+
+#[test]
+fn the_request_target_is_the_urls_path_and_query() {
+    use super::request::target;
+    let cases = [
+        ("http://127.0.0.1:7676/mcp", "/mcp"),
+        (
+            "https://a.edgecompute.app/messages?sessionId=x",
+            "/messages?sessionId=x",
+        ),
+        ("https://a.example/?x=1", "/?x=1"),
+        ("https://a.example?x=1", "/?x=1"),
+        ("https://a.example/a/b?c=d?e", "/a/b?c=d?e"),
+        ("/mcp?x", "/mcp?x"),
+        ("https://a.example", ""),
+        ("*", ""),
+    ];
+    for (url, expected) in cases {
+        assert_eq!(target(url), expected, "{url}");
+    }
+}

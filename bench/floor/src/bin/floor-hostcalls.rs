@@ -1,8 +1,8 @@
 //! The floor plus the platform calls mcp-edge makes for a tools/call (benchmark config,
-//! no MCP work): read the method, the URL (as text, parsed as an http::Uri) and the 12
-//! headers it reads, draw the log id, read its one Config Store item and (mode=local, as
-//! the local stack runs) FASTLY_HOSTNAME, check the edge rate limiter, read the body,
-//! answer with the same headers, write one log line. What this costs above
+//! no MCP work): read the method, the URL (as text, its target parsed as an http::Uri)
+//! and the 12 headers it reads, draw the log id, read its one Config Store item and
+//! (mode=local, as the local stack runs) FASTLY_HOSTNAME, check the edge rate limiter,
+//! read the body, answer with the same headers, write one log line. What this costs above
 //! `bench-floor` is what those calls cost under Viceroy, before any JSON-RPC or MCP work.
 use fastly::erl::{Penaltybox, RateCounter, RateWindow, ERL};
 use fastly::handle::{client_request_and_body, BodyHandle, ResponseHandle};
@@ -35,8 +35,8 @@ pub fn main() {
     let (request, mut body) = client_request_and_body();
     let started = Instant::now();
     std::hint::black_box(request.get_method(32).ok());
-    // The URL as text, parsed as an http::Uri (mcp-edge's edge::request::url_text): 512
-    // bytes of room first, then what the host asks for.
+    // The URL as text (mcp-edge's edge::request::url_text): 512 bytes of room first,
+    // then what the host asks for.
     let mut url = Vec::<u8>::with_capacity(512);
     let mut written = 0;
     let mut status = uri_get(&request, &mut url, &mut written);
@@ -47,10 +47,12 @@ pub fn main() {
     if status == 0 && written <= url.capacity() {
         // SAFETY: the host initialized `written` bytes.
         unsafe { url.set_len(written) };
-        let uri = String::from_utf8(url)
-            .ok()
-            .and_then(|t| t.parse::<http::Uri>().ok());
-        std::hint::black_box(uri.and_then(|u| u.path_and_query().cloned()));
+        // The path and query from the text, parsed as a URI (edge::request::target).
+        let text = String::from_utf8(url).unwrap_or_default();
+        let after_scheme = text.find("://").map_or(0, |i| i + 3);
+        let rest = text.get(after_scheme..).unwrap_or("");
+        let target = rest.find(['/', '?']).map_or("", |i| rest.split_at(i).1);
+        std::hint::black_box(http::Uri::try_from(target).ok());
     }
     // Each header's values through the ABI into one small buffer, read again at the
     // size the host asks for when it is too small (mcp-edge's edge::request::read_header).
