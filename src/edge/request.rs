@@ -57,9 +57,9 @@ fn url_text(handle: &RequestHandle) -> Option<String> {
 }
 
 /// The request target of an absolute URL: its path and query (`/` before a bare query);
-/// empty when it has none, which does not parse. Taken from the text rather than parsing
-/// the whole URL as an `http::Uri`, which splits it into shared parts whose release reads
-/// `bytes`' vtables (the host is parsed only for a request without Host).
+/// empty when it has none, which does not parse. Taken from the text: parsing the whole
+/// URL as an `http::Uri` (scheme and authority too, then the path cloned out of it) is
+/// work no route needs; the host is parsed only for a request without Host.
 pub(super) fn target(url: &str) -> Cow<'_, str> {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
     let rest = url.get(after_scheme..).unwrap_or("");
@@ -72,10 +72,9 @@ pub(super) fn target(url: &str) -> Cow<'_, str> {
 
 /// Every value of header `name` appended to `headers`, read through the ABI into
 /// `scratch` (one buffer for all the headers, grown to the longest value). The SDK's
-/// reader takes a buffer of the largest size allowed for every header (16 KB each: fresh
-/// heap pages and a `memory.grow` on every request) and hands out views of it whose
-/// release reads `bytes`' vtables, in windows of the data image a request otherwise
-/// need not read (bench/README.md, "What a cold request runs").
+/// reader takes a buffer of the largest size allowed for every header, 16 KB each: fresh
+/// heap pages and a `memory.grow` on every request, each page a fault in the host
+/// (bench/README.md, "What a cold request runs").
 fn read_header(
     handle: &RequestHandle,
     name: &HeaderName,
