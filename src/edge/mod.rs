@@ -11,6 +11,7 @@ pub mod gate;
 pub mod log;
 mod memory_layout;
 pub mod rate_limit;
+pub mod raw_read;
 pub mod request;
 pub mod secrets;
 pub mod sessions;

@@ -7,11 +7,11 @@
 //! bench/README.md). Reading the few headers the service uses by name is a handful of
 //! hostcalls and nothing else.
 
+use super::raw_read::{read_sized, target};
 use fastly::handle::{client_request_and_body, BodyHandle, RequestHandle};
 use http::header::HeaderName;
 use mcp_edge::headers;
 use mcp_edge::transport::envelope;
-use std::borrow::Cow;
 use std::io::Read;
 
 /// Every header any layer reads (auth, origin check, content negotiation, MCP version,
@@ -54,20 +54,6 @@ fn url_text(handle: &RequestHandle) -> Option<String> {
         unsafe { fastly_sys::fastly_http_req::uri_get(handle.as_u32(), buf, len, written) }.code
     })?;
     String::from_utf8(buffer).ok()
-}
-
-/// The request target of an absolute URL: its path and query (`/` before a bare query);
-/// empty when it has none, which does not parse. Taken from the text: parsing the whole
-/// URL as an `http::Uri` (scheme and authority too, then the path cloned out of it) is
-/// work no route needs; the host is parsed only for a request without Host.
-pub(super) fn target(url: &str) -> Cow<'_, str> {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let rest = url.get(after_scheme..).unwrap_or("");
-    match rest.find(['/', '?']).map(|i| rest.split_at(i).1) {
-        Some(query) if query.starts_with('?') => Cow::Owned(format!("/{query}")),
-        Some(path) => Cow::Borrowed(path),
-        None => Cow::Borrowed(""),
-    }
 }
 
 /// Every value of header `name` appended to `headers`, read through the ABI into
@@ -118,41 +104,6 @@ fn read_header(
             _ => return,
         }
     }
-}
-
-/// Room first offered for the URL or a header's values: more than a typical MCP
-/// request sends; a longer one is read again at the length the host asks for.
-const FIRST_READ: usize = 512;
-
-/// `FastlyStatus::OK` and `FastlyStatus::BUFLEN` (fastly-shared): the buffer was too
-/// small, and `written` holds the length needed.
-const OK: i32 = 0;
-const BUFLEN: i32 = 4;
-
-/// Fills `buffer` through `call` (the buffer, its room, where the host says how much it
-/// wrote; the status code back): `FIRST_READ` bytes of room, then once more with the
-/// room the host asks for if that is at most `max`. `None` when the host refused or
-/// wanted more than `max`.
-fn read_sized(
-    buffer: &mut Vec<u8>,
-    max: usize,
-    mut call: impl FnMut(*mut u8, usize, *mut usize) -> i32,
-) -> Option<()> {
-    buffer.clear();
-    buffer.reserve(FIRST_READ);
-    let mut written = 0usize;
-    let mut status = call(buffer.as_mut_ptr(), buffer.capacity(), &mut written);
-    if status == BUFLEN && written > buffer.capacity() && written <= max {
-        buffer.reserve(written);
-        status = call(buffer.as_mut_ptr(), buffer.capacity(), &mut written);
-    }
-    if status != OK || written > buffer.capacity() {
-        return None;
-    }
-    // SAFETY: the host initialized the first `written` bytes (within the capacity,
-    // checked above).
-    unsafe { buffer.set_len(written) };
-    Some(())
 }
 
 pub struct ClientRequest {

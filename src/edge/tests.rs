@@ -78,7 +78,7 @@ fn the_limiter_lets_requests_through_when_off_or_under_the_limit() {
 
 #[test]
 fn the_request_target_is_the_urls_path_and_query() {
-    use super::request::target;
+    use super::raw_read::target;
     let cases = [
         ("http://127.0.0.1:7676/mcp", "/mcp"),
         (

@@ -10,6 +10,12 @@ use fastly::http::{HeaderName, HeaderValue, StatusCode};
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
+// In the floor's own crate this is the one copy; in mcp-edge's bench build
+// (`bench-floor-hostcalls`) it sits beside `edge::raw_read`, on purpose: the same code.
+#[allow(clippy::duplicate_mod)]
+#[path = "../../../../src/edge/raw_read.rs"]
+mod raw_read;
+
 const REPLY: &[u8] = include_bytes!("../../reply.json");
 
 /// The keys mcp-edge reads for a Streamable HTTP request: its settings are all in the
@@ -35,71 +41,51 @@ pub fn main() {
     let (request, mut body) = client_request_and_body();
     let started = Instant::now();
     std::hint::black_box(request.get_method(32).ok());
-    // The URL as text (mcp-edge's edge::request::url_text): 512 bytes of room first,
-    // then what the host asks for.
-    let mut url = Vec::<u8>::with_capacity(512);
-    let mut written = 0;
-    let mut status = uri_get(&request, &mut url, &mut written);
-    if status == 4 && written <= 8192 {
-        url.reserve(written);
-        status = uri_get(&request, &mut url, &mut written);
-    }
-    if status == 0 && written <= url.capacity() {
-        // SAFETY: the host initialized `written` bytes.
-        unsafe { url.set_len(written) };
-        // The path and query from the text, parsed as a URI (edge::request::target).
+    // The URL as text, its target parsed as a URI, and each header's values, read the
+    // way mcp-edge reads them (edge::request, with this same raw_read.rs).
+    let mut url = Vec::new();
+    let read = raw_read::read_sized(&mut url, 8 * 1024, |buf, len, written| {
+        // SAFETY: the host writes at most `len` bytes and says how many in `written`.
+        unsafe { fastly_sys::fastly_http_req::uri_get(request.as_u32(), buf, len, written) }.code
+    });
+    if read.is_some() {
         let text = String::from_utf8(url).unwrap_or_default();
-        let after_scheme = text.find("://").map_or(0, |i| i + 3);
-        let rest = text.get(after_scheme..).unwrap_or("");
-        let target = rest.find(['/', '?']).map_or("", |i| rest.split_at(i).1);
-        std::hint::black_box(http::Uri::try_from(target).ok());
+        let target = raw_read::target(&text);
+        std::hint::black_box(http::Uri::try_from(target.as_ref()).ok());
     }
-    // Each header's values through the ABI into one small buffer, read again at the
-    // size the host asks for when it is too small (mcp-edge's edge::request::read_header).
     let mut declared = None;
-    let mut scratch = Vec::<u8>::with_capacity(512);
+    let mut scratch = Vec::new();
     for name in HEADERS {
         let mut ending = -1i64;
-        let mut written = 0usize;
-        let mut call = |buffer: &mut Vec<u8>, written: &mut usize| {
-            // SAFETY: the host writes at most the capacity and says how much.
+        let read = raw_read::read_sized(&mut scratch, 16 * 1024 + 1, |buf, len, written| {
+            // SAFETY: as above; `name` and `ending` outlive the call.
             unsafe {
                 fastly_sys::fastly_http_req::header_values_get(
                     request.as_u32(),
                     name.as_ptr(),
                     name.len(),
-                    buffer.as_mut_ptr(),
-                    buffer.capacity(),
+                    buf,
+                    len,
                     0,
                     &mut ending,
                     written,
                 )
             }
             .code
-        };
-        let mut status = call(&mut scratch, &mut written);
-        if status == 4 && written <= 16385 {
-            scratch.reserve(written);
-            status = call(&mut scratch, &mut written);
-        }
-        if status != 0 || written > scratch.capacity() {
+        });
+        let Some(values) = read.and_then(|()| scratch.strip_suffix(&[0])) else {
             continue;
-        }
-        // SAFETY: the host initialized `written` bytes.
-        unsafe { scratch.set_len(written) };
-        if let Some(values) = scratch.strip_suffix(&[0]) {
-            for value in values.split(|&b| b == 0) {
-                let value = HeaderValue::from_bytes(value).ok();
-                if name == "content-length" {
-                    declared = value
-                        .as_ref()
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.parse::<usize>().ok());
-                }
-                std::hint::black_box(value);
+        };
+        for value in values.split(|&b| b == 0) {
+            let value = HeaderValue::from_bytes(value).ok();
+            if name == "content-length" {
+                declared = value
+                    .as_ref()
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<usize>().ok());
             }
+            std::hint::black_box(value);
         }
-        scratch.clear();
     }
     // One WASI random_get, like mcp-edge's log id (std's hash seed draws it).
     std::hint::black_box(std::collections::hash_map::RandomState::new());
@@ -140,23 +126,4 @@ pub fn main() {
     if let Ok(mut endpoint) = fastly::log::Endpoint::try_from_name("mcp_log") {
         let _ = endpoint.write_all(line.as_bytes());
     }
-}
-
-/// The URL into `buffer`'s capacity: the status code; `written` is what the host wrote,
-/// or with BUFLEN (4) what it needs.
-fn uri_get(
-    request: &fastly::handle::RequestHandle,
-    buffer: &mut Vec<u8>,
-    written: &mut usize,
-) -> i32 {
-    // SAFETY: the host writes at most the capacity and says how much.
-    unsafe {
-        fastly_sys::fastly_http_req::uri_get(
-            request.as_u32(),
-            buffer.as_mut_ptr(),
-            buffer.capacity(),
-            written,
-        )
-    }
-    .code
 }
