@@ -6,6 +6,7 @@
 
 pub use crate::auth::AuthMethod;
 pub use crate::jsonrpc::Limits;
+use std::borrow::Cow;
 
 /// How much the service trusts its surroundings. Local mode (only on a local runtime)
 /// trusts loopback hosts and origins (the local stack and the MCP Inspector on
@@ -290,12 +291,17 @@ impl Config {
         let item = get(item::SETTINGS);
         let (entries, warnings) = item.as_deref().map(item::parse).unwrap_or_default();
         let from_item = |key: &str| match entries.get(key) {
-            Some(value) => Some(value.clone()),
-            None if key == item::OWN_ITEM => get(key),
+            Some(value) => Some(Cow::Borrowed(value)),
+            None if key == item::OWN_ITEM => get(key).map(Cow::Owned),
             None => None,
         };
+        let per_item = |key: &str| get(key).map(Cow::Owned);
         let mut read = read::Reader {
-            get: if item.is_some() { &from_item } else { &get },
+            get: if item.is_some() {
+                &from_item
+            } else {
+                &per_item
+            },
             warnings,
         };
         // Where the service runs is asked (an environment read) only when it decides.

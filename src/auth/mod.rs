@@ -92,7 +92,11 @@ impl Principal {
             PrincipalKind::Local => "local",
             PrincipalKind::Anonymous => "anonymous",
         };
-        let digest = Sha256::digest(format!("{kind}:{}", self.identity).as_bytes());
+        let digest = Sha256::new()
+            .chain_update(kind)
+            .chain_update(":")
+            .chain_update(&self.identity)
+            .finalize();
         crate::hex::encode(digest.get(..16).unwrap_or_default())
     }
 }

@@ -4,14 +4,25 @@
 use super::*;
 
 /// Reads keys through a lookup, collecting what it had to ignore.
+/// Values come borrowed from the `settings` item, owned from an item of their own.
 pub(super) struct Reader<'g> {
-    pub(super) get: &'g dyn Fn(&str) -> Option<String>,
+    pub(super) get: &'g dyn Fn(&str) -> Option<Cow<'g, str>>,
     pub(super) warnings: Vec<String>,
 }
 
-impl Reader<'_> {
-    pub(super) fn text(&self, key: &str) -> Option<String> {
-        (self.get)(key).map(|v| v.trim().to_string())
+impl<'g> Reader<'g> {
+    /// The value of `key`, trimmed.
+    pub(super) fn text(&self, key: &str) -> Option<Cow<'g, str>> {
+        (self.get)(key).map(|value| match value {
+            Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+            Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
+            Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
+        })
+    }
+
+    /// The value of `key` as an owned string (for the settings kept as text).
+    fn owned(&self, key: &str) -> Option<String> {
+        self.text(key).map(Cow::into_owned)
     }
 
     pub(super) fn invalid(&mut self, key: &str, expected: &str) {
@@ -118,10 +129,10 @@ impl Reader<'_> {
         }
         let oauth = if methods.contains(&AuthMethod::OAuth) {
             OAuthSettings {
-                jwks: self.text("oauth_jwks").unwrap_or_default(),
-                issuer: self.text("oauth_issuer").unwrap_or_default(),
-                audience: self.text("oauth_audience").unwrap_or_default(),
-                resource_base: self.text("oauth_resource_base").unwrap_or_default(),
+                jwks: self.owned("oauth_jwks").unwrap_or_default(),
+                issuer: self.owned("oauth_issuer").unwrap_or_default(),
+                audience: self.owned("oauth_audience").unwrap_or_default(),
+                resource_base: self.owned("oauth_resource_base").unwrap_or_default(),
                 authorization_servers: self
                     .text("oauth_authorization_servers")
                     .map(|v| {
@@ -181,7 +192,7 @@ impl Reader<'_> {
         LegacySseSettings {
             grip_sig,
             grip_issuer: self
-                .text("grip_issuer")
+                .owned("grip_issuer")
                 .filter(|v| !v.is_empty())
                 .unwrap_or(defaults.grip_issuer),
             keepalive_seconds: self.number("sse_keepalive_seconds", 1, 20, 20) as u64,

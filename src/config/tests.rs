@@ -289,7 +289,8 @@ fn the_jwks_may_be_its_own_item_and_every_key_is_known() {
     };
     Config::from_lookup_for(everything, true, || Runtime::Local);
     for key in keys.borrow().iter().filter(|k| *k != "settings") {
-        let (entries, warnings) = item::parse(&format!("{key} = x"));
-        assert!(warnings.is_empty() && entries.contains_key(key), "{key}");
+        let text = format!("{key} = x");
+        let (entries, warnings) = item::parse(&text);
+        assert!(warnings.is_empty() && entries.get(key).is_some(), "{key}");
     }
 }
