@@ -1,5 +1,5 @@
 # `make serve` and `make test` install what is missing first (scripts/setup.sh).
-.PHONY: setup build serve test lint clean bench bench-core profile cpu-breakdown cold-code deploy-rehearsal api-key smoke
+.PHONY: setup build serve test lint clean bench bench-core profile cpu-breakdown cold-code cold-wasm deploy-rehearsal api-key smoke
 
 WASM := target/wasm32-wasip1/release/mcp-edge.wasm
 
@@ -56,6 +56,11 @@ cpu-breakdown: setup
 # code and data lines missed, for ping, tools/call and tools/list (COLD_TOP=N: where).
 cold-code: setup
 	@bench/cold/run.sh
+
+# The same core timed warm and with the caches emptied, natively and as wasm under
+# Viceroy (COLD_MB: the eviction sizes): what a cold request costs as wasm.
+cold-wasm: setup
+	@bench/cold/wasm.sh
 
 lint:
 	cargo fmt --check

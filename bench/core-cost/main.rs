@@ -49,7 +49,13 @@ fn main() {
         .unwrap_or(200_000);
     match std::env::args().nth(1).as_deref() {
         Some("configuration") => return configuration(n / 4, true),
-        Some("cold") => return cold(n / 400),
+        Some("cold") => {
+            let sizes: Vec<usize> = std::env::args()
+                .skip(2)
+                .filter_map(|a| a.parse().ok())
+                .collect();
+            return cold(n / 400, if sizes.is_empty() { &[64] } else { &sizes });
+        }
         Some("once") => return once(std::env::args().nth(2).as_deref().unwrap_or("call")),
         _ => {}
     }
@@ -115,7 +121,11 @@ fn main() {
         println!("| {label} | {serve_ns:.0} | {checks_ns:.0} |");
     }
     configuration(n / 4, false);
-    cold(n / 400);
+    let megabytes = std::env::var("CORE_COST_EVICT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    cold(n / 400, &[megabytes]);
 }
 
 /// The shipped settings against the minimal ones (bench/run.mjs's `mcp-edge` target:
@@ -193,17 +203,17 @@ fn configuration(n: u32, json_lines: bool) {
 }
 
 /// The shipped configuration's requests as above, with the CPU caches warm (the same
-/// request over and over) and cold: before each, `CORE_COST_EVICT_MB` (default 64,
-/// twice this machine's L3) of other memory is written, and only the request is timed.
-/// Under Viceroy every request runs in a fresh instance between Viceroy's own work, so
-/// its code and data are mostly not cached; the cold row is the native cost of that.
-fn cold(n: u32) {
+/// request over and over) and cold: before each, `megabytes` of other memory is written
+/// (one column per size; `CORE_COST_EVICT_MB`, default 64: twice this machine's L3), and
+/// only the request is timed. Under Viceroy every request runs in a fresh instance
+/// between Viceroy's own work, so its code and data are mostly not cached; the cold
+/// columns are what that costs. `make cold-wasm` runs this same code as wasm under
+/// Viceroy (`viceroy run`, which passes arguments but no environment: the sizes come
+/// after `cold`).
+fn cold(n: u32, megabytes: &[usize]) {
     let shipped = shipped_settings();
-    let megabytes: usize = std::env::var("CORE_COST_EVICT_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
-    let mut other = vec![0u8; megabytes << 20];
+    let largest = megabytes.iter().copied().max().unwrap_or(0);
+    let mut other = vec![0u8; largest << 20];
     let legacy = [("mcp-protocol-version", "2025-11-25")];
     let cases = [
         (
@@ -220,20 +230,22 @@ fn cold(n: u32) {
             json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }),
         ),
     ];
+    let sizes: Vec<String> = megabytes
+        .iter()
+        .map(|mb| format!("{mb} MB written"))
+        .collect();
     println!();
-    println!("{n} requests each, the shipped settings, caches warm and emptied before each request ({megabytes} MB written)");
-    println!("| request | warm ns | cold ns | cold / warm |");
-    println!("|---|--:|--:|--:|");
+    println!("{n} requests each, the shipped settings, caches warm and emptied before each request (other memory written; median of 3 runs)");
+    println!("| request | warm ns | {} ns |", sizes.join(" ns | "));
+    println!("|---|--:|{}", "--:|".repeat(megabytes.len()));
     for (label, body) in &cases {
         let req = post(&legacy, body);
-        let mut timed = |evict: bool, round: u8| {
+        let mut timed = |evict: usize, round: u8| {
             let mut total = 0u128;
             for _ in 0..n {
-                if evict {
-                    // One write per cache line.
-                    for byte in other.iter_mut().step_by(64) {
-                        *byte = byte.wrapping_add(round);
-                    }
+                // One write per cache line.
+                for byte in other.iter_mut().take(evict << 20).step_by(64) {
+                    *byte = byte.wrapping_add(round);
                 }
                 let started = Instant::now();
                 black_box(serve_with(black_box(&shipped), &req).len());
@@ -241,13 +253,12 @@ fn cold(n: u32) {
             }
             total as f64 / f64::from(n.max(1))
         };
-        let (mut warm, mut cold) = (Vec::new(), Vec::new());
-        for round in 0..3 {
-            warm.push(timed(false, round));
-            cold.push(timed(true, round));
+        let mut row = format!("| {label} |");
+        for evict in std::iter::once(0).chain(megabytes.iter().copied()) {
+            let runs = (0..3).map(|round| timed(evict, round)).collect();
+            row += &format!(" {:.0} |", median(runs));
         }
-        let (warm, cold) = (median(warm), median(cold));
-        println!("| {label} | {warm:.0} | {cold:.0} | {:.1}x |", cold / warm);
+        println!("{row}");
     }
     black_box(&other);
 }
