@@ -8,7 +8,6 @@ use fastly::http::Url;
 use fastly::{Backend, Request, Response};
 use mcp_edge::upstream::{Upstream, UpstreamError, UpstreamRequest, UpstreamResponse};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::io::Read;
 
 /// Largest response body read from an API; tools cut their results far below this.
@@ -16,7 +15,10 @@ const MAX_RESPONSE_BYTES: u64 = 8 * 1024 * 1024;
 
 #[derive(Default)]
 pub struct Backends {
-    secrets: RefCell<HashMap<String, Option<String>>>,
+    /// The secrets read so far (a request reads one or two): a list, not a `HashMap`,
+    /// whose `RandomState` draws its keys from the host (a `random_get` hostcall) when
+    /// it is made, on every request, secrets read or not.
+    secrets: RefCell<Vec<(String, Option<String>)>>,
 }
 
 impl Upstream for Backends {
@@ -74,10 +76,12 @@ impl Upstream for Backends {
     }
 
     fn secret(&self, key: &str) -> Option<String> {
-        self.secrets
-            .borrow_mut()
-            .entry(key.to_string())
-            .or_insert_with(|| super::secrets::get(key).and_then(|s| String::from_utf8(s).ok()))
-            .clone()
+        let mut secrets = self.secrets.borrow_mut();
+        if let Some((_, value)) = secrets.iter().find(|(name, _)| name == key) {
+            return value.clone();
+        }
+        let value = super::secrets::get(key).and_then(|s| String::from_utf8(s).ok());
+        secrets.push((key.to_string(), value.clone()));
+        value
     }
 }
