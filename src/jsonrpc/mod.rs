@@ -3,12 +3,13 @@
 //! own `RequestId` (`id.rs`), which holds any id a client may send exactly as it was
 //! written; `read.rs` parses bodies. Nothing here knows about MCP or HTTP.
 
+pub mod escape;
 mod id;
 mod json_text;
 mod read;
 
 pub use id::{NumberText, RequestId};
-pub use json_text::JsonText;
+pub use json_text::{JsonText, ResultText};
 pub use jsonrpc_core::{Error, ErrorCode, Params};
 pub use read::{classify, parse, parse_with};
 

@@ -31,7 +31,8 @@ use super::model::{content::ResourceContents, EmptyResult, ListParams, SetLevelP
 use super::request_state::StateSigner;
 use super::version;
 use crate::jsonrpc::{
-    self, invalid_params, Error, ErrorCode, JsonText, Output, Request, RESOURCE_NOT_FOUND,
+    self, invalid_params, Error, ErrorCode, JsonText, Output, Request, ResultText,
+    RESOURCE_NOT_FOUND,
 };
 use crate::lazy::{Deferred, Lazy};
 use crate::registry::{page::page, Catalog, CatalogSource, Found};
@@ -367,6 +368,11 @@ impl Server<'_> {
 /// failure would still be an error response, never a panic.
 fn serialize<T: Serialize>(result: &T) -> Result<JsonText, Error> {
     JsonText::serialize(result).map_err(serialize_failed)
+}
+
+/// A result that may write its own text (`ResultText`): a tool's or a prompt's.
+fn result_text<T: ResultText>(result: &T) -> Result<JsonText, Error> {
+    result.json_text().map_err(serialize_failed)
 }
 
 fn serialize_failed(_: impl std::error::Error) -> Error {

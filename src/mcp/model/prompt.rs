@@ -56,6 +56,8 @@ pub struct PromptMessage {
     pub content: Content,
 }
 
+impl crate::jsonrpc::ResultText for GetPromptResult {}
+
 impl GetPromptResult {
     /// A result of these messages, without a description.
     pub fn messages(messages: Vec<PromptMessage>) -> Self {

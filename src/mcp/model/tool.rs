@@ -1,6 +1,7 @@
 //! Tools on the wire: the tools/list entry, tools/call params, annotations and results.
 
 use super::content::{self, Content};
+use crate::jsonrpc::{escape, JsonText, ResultText};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -184,10 +185,73 @@ impl CallToolResult {
     }
 }
 
+/// Written field by field, in serde's order and form: the texts of text blocks through
+/// `escape::write_str` (a tool's text is most of its result; serde escapes it byte by
+/// byte), the other blocks and the structured content by serde.
+impl ResultText for CallToolResult {
+    fn json_text(&self) -> serde_json::Result<JsonText> {
+        let texts: usize = self
+            .content
+            .iter()
+            .filter_map(Content::as_text)
+            .map(str::len)
+            .sum();
+        // Room for a few escapes and the fields around the texts.
+        let mut out = JsonText::buffer(texts + texts / 16 + 48 * self.content.len() + 32);
+        out.push_str("{\"content\":[");
+        for (i, block) in self.content.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match block {
+                Content::Text { text } => {
+                    out.push_str("{\"type\":\"text\",\"text\":");
+                    escape::write_str(&mut out, text);
+                    out.push('}');
+                }
+                other => out.push_str(&serde_json::to_string(other)?),
+            }
+        }
+        out.push(']');
+        if let Some(structured) = &self.structured_content {
+            out.push_str(",\"structuredContent\":");
+            out.push_str(&serde_json::to_string(structured)?);
+        }
+        if self.is_error {
+            out.push_str(",\"isError\":true");
+        }
+        out.push('}');
+        Ok(JsonText::assembled(out))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn results_write_the_bytes_serde_writes() {
+        let results = [
+            CallToolResult::text(""),
+            CallToolResult::text("hi \"there\"\n\t\u{1}é😀"),
+            CallToolResult::error("no such thing"),
+            CallToolResult::structured(json!({ "a": [1, "two", null], "b": { "c": "\\" } })),
+            CallToolResult::content(vec![]),
+            CallToolResult::content(vec![
+                content::text("first"),
+                content::image("AA==", "image/png"),
+                content::audio("AA==", "audio/wav"),
+                content::embedded(content::text_contents("u://x", "text/plain", "t\"")),
+                content::embedded(content::blob_contents("u://b", "image/png", "AA==")),
+                content::text(crate::tools::diagnostics::payload(5000)),
+            ]),
+        ];
+        for result in results {
+            let serde = serde_json::to_string(&result).unwrap();
+            assert_eq!(result.json_text().unwrap().get(), serde);
+        }
+    }
 
     #[test]
     fn results_serialize_per_spec() {

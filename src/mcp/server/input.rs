@@ -6,15 +6,14 @@
 //! it there for the transport to send as a server->client request; elsewhere a tool says
 //! in an error result that it cannot ask.
 
-use super::{serialize, Era, Reach, Server};
-use crate::jsonrpc::{invalid_params, Error, ErrorCode, JsonText};
+use super::{result_text, serialize, Era, Reach, Server};
+use crate::jsonrpc::{invalid_params, Error, ErrorCode, JsonText, ResultText};
 use crate::mcp::context::{Notifier, RequestContext};
 use crate::mcp::input::{Answers, InputRequired, Outcome};
 use crate::mcp::model::discover::InputRequiredResult;
 use crate::mcp::model::method::Method;
 use crate::mcp::model::tool::CallToolResult;
 use crate::mcp::request_state::Binding;
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// MissingRequiredClientCapabilityError (2026-07-28).
@@ -79,7 +78,7 @@ impl Server<'_> {
     /// A handler's outcome as the result: complete, or "input required" with the state
     /// signed. A question the client did not declare it can answer is never sent: the
     /// request fails with -32021 naming the capabilities it needs.
-    pub(super) fn answer<T: Serialize>(
+    pub(super) fn answer<T: ResultText>(
         &self,
         outcome: Outcome<T>,
         method: Method,
@@ -88,7 +87,7 @@ impl Server<'_> {
         legacy: impl FnOnce(&InputRequired) -> Result<T, Error>,
     ) -> Result<JsonText, Error> {
         let asked = match outcome {
-            Outcome::Complete(result) => return serialize(&result),
+            Outcome::Complete(result) => return result_text(&result),
             Outcome::InputRequired(asked) => asked,
         };
         let capabilities = match era {
@@ -101,7 +100,7 @@ impl Server<'_> {
                     !asked.requests.is_empty() && needed.into_iter().all(|c| declared.has(c))
                 });
                 if reachable.is_none() || !resumable {
-                    return serialize(&legacy(&asked)?);
+                    return result_text(&legacy(&asked)?);
                 }
                 // The transport sends it; what it answers this request with is its own.
                 *reach.asked.borrow_mut() = Some(asked);
