@@ -4,7 +4,9 @@
 //! entries that are JSON by construction (serialized at build time, or by serde), and
 //! checking the page again cost as much as writing it (`make profile`: 8% of the
 //! shipped listing of 39 tools, more of a page of 1,000). So results are kept as text
-//! made only by serde or from such parts, and never re-checked on the way out.
+//! made only by serde, from such parts, or written byte for byte as serde writes them
+//! (`ResultText`: a tool's result, its texts escaped by `escape`), and never re-checked
+//! on the way out.
 
 use serde::ser::Error as _;
 use serde::{Serialize, Serializer};
