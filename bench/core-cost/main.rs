@@ -50,11 +50,14 @@ fn main() {
     match std::env::args().nth(1).as_deref() {
         Some("configuration") => return configuration(n / 4, true),
         Some("cold") => {
-            let sizes: Vec<usize> = std::env::args()
+            let mut sizes: Vec<usize> = std::env::args()
                 .skip(2)
                 .filter_map(|a| a.parse().ok())
                 .collect();
-            return cold(n / 400, if sizes.is_empty() { &[64] } else { &sizes });
+            if sizes.is_empty() {
+                sizes.push(evict_mb());
+            }
+            return cold(n / 400, &sizes);
         }
         Some("once") => return once(std::env::args().nth(2).as_deref().unwrap_or("call")),
         _ => {}
@@ -121,11 +124,16 @@ fn main() {
         println!("| {label} | {serve_ns:.0} | {checks_ns:.0} |");
     }
     configuration(n / 4, false);
-    let megabytes = std::env::var("CORE_COST_EVICT_MB")
+    cold(n / 400, &[evict_mb()]);
+}
+
+/// `CORE_COST_EVICT_MB`, default 64 (twice this machine's L3): how much other memory the
+/// `cold` table writes before each request when no sizes are given.
+fn evict_mb() -> usize {
+    std::env::var("CORE_COST_EVICT_MB")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(64);
-    cold(n / 400, &[megabytes]);
+        .unwrap_or(64)
 }
 
 /// The shipped settings against the minimal ones (bench/run.mjs's `mcp-edge` target:
@@ -204,7 +212,7 @@ fn configuration(n: u32, json_lines: bool) {
 
 /// The shipped configuration's requests as above, with the CPU caches warm (the same
 /// request over and over) and cold: before each, `megabytes` of other memory is written
-/// (one column per size; `CORE_COST_EVICT_MB`, default 64: twice this machine's L3), and
+/// (one column per size; without sizes `evict_mb()`), and
 /// only the request is timed. Under Viceroy every request runs in a fresh instance
 /// between Viceroy's own work, so its code and data are mostly not cached; the cold
 /// columns are what that costs. `make cold-wasm` runs this same code as wasm under
