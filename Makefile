@@ -1,5 +1,5 @@
 # `make serve` and `make test` install what is missing first (scripts/setup.sh).
-.PHONY: setup build serve test lint clean bench bench-core profile cpu-breakdown cold-code cold-wasm deploy-rehearsal api-key smoke
+.PHONY: setup build serve test lint clean bench bench-core profile cpu-breakdown cold-code cold-wasm guest-cost deploy-rehearsal api-key smoke
 
 WASM := target/wasm32-wasip1/release/mcp-edge.wasm
 
@@ -61,6 +61,11 @@ cold-code: setup
 # Viceroy (COLD_MB: the eviction sizes): what a cold request costs as wasm.
 cold-wasm: setup
 	@bench/cold/wasm.sh
+
+# The MCP work of ping, tools/call and tools/list timed inside the guest under
+# `viceroy serve`: cold (in the request's fresh instance) and again warm.
+guest-cost: setup
+	@bench/cold/serve.sh
 
 lint:
 	cargo fmt --check

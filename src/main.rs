@@ -131,6 +131,9 @@ fn serve(
                 publisher: &mut publisher,
                 store: &streams,
             };
+            // (`make guest-cost` alone: the same call timed first, cold and then warm.)
+            #[cfg(feature = "bench-guest-cost")]
+            edge::bench_guest::time(&request.head, &endpoint, &mut fanout);
             match streamable_http::serve(&request.head, &endpoint, &mut fanout, client) {
                 Served::Answered(trace) => trace,
                 Served::HandOff(trace) => {

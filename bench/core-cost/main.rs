@@ -217,9 +217,15 @@ fn configuration(n: u32, json_lines: bool) {
 /// between Viceroy's own work, so its code and data are mostly not cached; the cold
 /// columns are what that costs. `make cold-wasm` runs this same code as wasm under
 /// Viceroy (`viceroy run`, which passes arguments but no environment: the sizes come
-/// after `cold`).
+/// after `cold`). Natively, `CORE_COST_GAP_US` spins that long between the writes and
+/// the request, as the time between two requests under `viceroy serve`: whether what
+/// the writes left in the caches decays on its own meanwhile (this VM's L3 is shared).
 fn cold(n: u32, megabytes: &[usize]) {
     let shipped = shipped_settings();
+    let gap = std::env::var("CORE_COST_GAP_US")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(std::time::Duration::from_micros);
     let largest = megabytes.iter().copied().max().unwrap_or(0);
     let mut other = vec![0u8; largest << 20];
     let legacy = [("mcp-protocol-version", "2025-11-25")];
@@ -254,6 +260,12 @@ fn cold(n: u32, megabytes: &[usize]) {
                 // One write per cache line.
                 for byte in other.iter_mut().take(evict << 20).step_by(64) {
                     *byte = byte.wrapping_add(round);
+                }
+                if let Some(gap) = gap {
+                    let until = Instant::now() + gap;
+                    while Instant::now() < until {
+                        std::hint::spin_loop();
+                    }
                 }
                 let started = Instant::now();
                 black_box(serve_with(black_box(&shipped), &req).len());

@@ -4,6 +4,8 @@
 pub mod auth;
 #[cfg(feature = "bench-floor")]
 pub mod bench_floor;
+#[cfg(feature = "bench-guest-cost")]
+pub mod bench_guest;
 pub mod client;
 pub mod config;
 pub mod fanout;
