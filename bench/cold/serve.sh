@@ -5,8 +5,9 @@
 # (fastly.toml). Builds the wasm with the feature `bench-guest-cost`
 # (src/edge/bench_guest.rs, target/bench-guest-cost/), serves it on Viceroy pinned to
 # CPU 1, sends each request with wrk from CPU 0 at one connection for GUEST_SECONDS
-# (default 4) after a 1 s warm-up, and prints the medians and quartiles of the lines the
-# guest prints. Hostcalls are in neither figure. Goal 2 of `make bench` leaves the MCP
+# (default 4) after a 1 s warm-up, and prints the medians, p75 and the runs an epoch
+# tick reached, from the lines the guest prints (bench/cold/guest_cost.py). Hostcalls
+# are in none of the figures. Goal 2 of `make bench` leaves the MCP
 # work ~10% of the floor-hostcalls row's time per request (~0.03 ms); this tells how
 # far the work is from that without the VM's drift in throughput rows.
 # Not part of `make test`.

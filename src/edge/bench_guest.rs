@@ -1,14 +1,16 @@
 //! `make guest-cost` only (feature `bench-guest-cost`): the MCP work of a request timed
 //! inside the guest under `viceroy serve`, where goal 2 of `make bench` is decided.
-//! Before main answers a POST /mcp, the same call it is about to make,
+//! Before main answers a request on the MCP endpoint, the same call it is about to make,
 //! `streamable_http::serve` with the same request and endpoint, runs twice into a
 //! recorded connection: first in the fresh instance (cold: its code and data not
-//! cached, its stack and heap pages not yet faulted in, as every request on Compute
+//! cached, its stack and heap pages not yet faulted in, as every request under Viceroy
 //! runs), then again (warm). Then a loop of pure arithmetic (no memory, no calls) of
 //! about the warm work's length: what the platform adds to any guest code of that
 //! length, ours or not. Each request prints one line `guest-cost COLD WARM SPIN` (ns)
-//! to stderr, which bench/cold/serve.sh reads. Hostcalls are in none of the figures (a
-//! recorded connection makes none).
+//! to stderr, which bench/cold/serve.sh reads. Hostcalls are in none of the figures
+//! for the requests it sends (ping, a Rust tool's call, tools/list). A build with this
+//! feature is for that script alone: a call of a tool that reaches an API, or a request
+//! that publishes to Fanout, would do so three times.
 
 use mcp_edge::transport::connection::Recorded;
 use mcp_edge::transport::held::Fanout;
