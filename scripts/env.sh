@@ -44,6 +44,19 @@ build_named_wasm() {
   CARGO_PROFILE_RELEASE_STRIP=false cargo build --quiet --locked --bin mcp-edge --release \
     --target wasm32-wasip1 --target-dir "$1" ${2:+--features "$2"}
 }
+# For the measuring scripts that serve a wasm on their own Viceroy (bench/cpu/run.sh,
+# bench/cold/serve.sh): wait until it answers on 127.0.0.1:PORT (at most 20 s), and, as
+# their EXIT trap, stop it (VICEROY_PID) and remove their scratch folder (OUT).
+wait_for_port() {
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0
+    sleep 0.2
+  done
+}
+stop_viceroy_and_clean() {
+  [ -n "${VICEROY_PID:-}" ] && kill "${VICEROY_PID}" 2>/dev/null || true
+  rm -rf "${OUT}"
+}
 random_key() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 MCP_SESSION_KEY="${MCP_SESSION_KEY:-$(random_key)}"
 MCP_API_TOKEN="${MCP_API_TOKEN:-$(random_key)}"

@@ -22,20 +22,13 @@ cargo build --quiet --release --locked --target wasm32-wasip1 --bin mcp-edge \
   --features bench-guest-cost --target-dir "${DIR}"
 MODULE="${DIR}/wasm32-wasip1/release/mcp-edge.wasm"
 OUT="$(mktemp -d)"
-cleanup() {
-  [ -n "${VICEROY_PID:-}" ] && kill "${VICEROY_PID}" 2>/dev/null || true
-  rm -rf "${OUT}"
-}
-trap cleanup EXIT
+trap stop_viceroy_and_clean EXIT
 PIN_SERVER=(); PIN_LOAD=()
 if [ "$(nproc)" -ge 2 ]; then PIN_SERVER=(taskset -c 1); PIN_LOAD=(taskset -c 0); fi
 "${PIN_SERVER[@]}" "${VICEROY}" serve -C fastly.toml --addr "127.0.0.1:${PORT}" "${MODULE}" \
   >"${OUT}/viceroy.log" 2>&1 &
 VICEROY_PID=$!
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:${PORT}/" && break
-  sleep 0.2
-done
+wait_for_port "${PORT}"
 URL="http://127.0.0.1:${PORT}/mcp"
 echo "guest-cost: ${MODULE} ($(stat -c %s "${MODULE}") bytes), the shipped configuration, c=1, ${SECONDS_RUN} s per request"
 echo "Cold: the first run in the request's fresh instance; warm: the same work again; spin:"

@@ -27,11 +27,7 @@ DIR="target/profile${FEATURES:+-${FEATURES}}"
 build_named_wasm "${DIR}" "${FEATURES}"
 MODULE="${DIR}/wasm32-wasip1/release/mcp-edge.wasm"
 OUT="$(mktemp -d)"
-cleanup() {
-  [ -n "${VICEROY_PID:-}" ] && kill "${VICEROY_PID}" 2>/dev/null || true
-  rm -rf "${OUT}"
-}
-trap cleanup EXIT
+trap stop_viceroy_and_clean EXIT
 
 MANIFEST=fastly.toml
 if [ -n "${CPU_SETTINGS:-}" ]; then
@@ -45,10 +41,7 @@ fi
 taskset -c 1 "${VICEROY}" serve --profile=perfmap -C "${MANIFEST}" --addr "127.0.0.1:${PORT}" \
   "${MODULE}" >"${OUT}/viceroy.log" 2>&1 &
 VICEROY_PID=$!
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:${PORT}/" && break
-  sleep 0.2
-done
+wait_for_port "${PORT}"
 CALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"diagnostics_payload","arguments":{"bytes":1024}}}'
 export BENCH_BODY="${CPU_BODY:-${CALL}}"
 CALL_EXPECT='"structuredContent":{"bytes":1024}'
