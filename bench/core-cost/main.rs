@@ -43,10 +43,7 @@ fn post(headers: &[(&str, &str)], body: &Value) -> Request<Vec<u8>> {
 }
 
 fn main() {
-    let n: u32 = std::env::var("CORE_COST_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000);
+    let n: u32 = env_number("CORE_COST_N").unwrap_or(200_000);
     match std::env::args().nth(1).as_deref() {
         Some("configuration") => return configuration(n / 4, true),
         Some("cold") => {
@@ -130,10 +127,12 @@ fn main() {
 /// `CORE_COST_EVICT_MB`, default 64 (twice this machine's L3): how much other memory the
 /// `cold` table writes before each request when no sizes are given.
 fn evict_mb() -> usize {
-    std::env::var("CORE_COST_EVICT_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(64)
+    env_number("CORE_COST_EVICT_MB").unwrap_or(64)
+}
+
+/// A knob from the environment, if set to a number.
+fn env_number<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
 /// The shipped settings against the minimal ones (bench/run.mjs's `mcp-edge` target:
@@ -222,10 +221,7 @@ fn configuration(n: u32, json_lines: bool) {
 /// the writes left in the caches decays on its own meanwhile (this VM's L3 is shared).
 fn cold(n: u32, megabytes: &[usize]) {
     let shipped = shipped_settings();
-    let gap = std::env::var("CORE_COST_GAP_US")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map(std::time::Duration::from_micros);
+    let gap = env_number("CORE_COST_GAP_US").map(std::time::Duration::from_micros);
     let largest = megabytes.iter().copied().max().unwrap_or(0);
     let mut other = vec![0u8; largest << 20];
     let legacy = [("mcp-protocol-version", "2025-11-25")];

@@ -152,7 +152,7 @@ impl Server<'_> {
                 let tool = match self.catalog.find_tool(name) {
                     Found::Offered(tool) => tool,
                     Found::Disabled(disabled) => {
-                        return serialize(&CallToolResult::error(disabled.reason));
+                        return result_text(&CallToolResult::error(disabled.reason));
                     }
                     Found::Unknown => return Err(invalid_params(format!("unknown tool '{name}'"))),
                 };
